@@ -94,7 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # chooses the council (or goes to the only one)
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after two hours idle and when the browser closes: shared office machines.
@@ -151,6 +151,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Apps' tasks modules are autodiscovered; config.tasks (base classes, ping) is not an app.
+CELERY_IMPORTS = ["config.tasks"]
 
 CACHES = {
     "default": (
