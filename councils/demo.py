@@ -275,6 +275,10 @@ def load_demo(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         council = council_ensure(spec)
         logins += demo_people_ensure(council, password=password)
     logins += agency_worker_ensure(password=password)
+    # Rule packs and the demo social workers' career records (progression.demo_records).
+    from progression.demo_records import demo_rules_ensure
+
+    demo_rules_ensure(demo_email=demo_email)
     user_ensure(email=OPERATOR_EMAIL, full_name="Platform operator", password=password,
                 is_staff=True, is_superuser=True)
     logins.append(DemoLogin("(all councils, Django admin)", "Platform operator", OPERATOR_EMAIL))

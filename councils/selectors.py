@@ -40,6 +40,10 @@ SECTION_ROLES: dict[str, frozenset[str]] = {
 NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
     ("Home", "home", None),
     ("People and teams", "people_list", frozenset({Role.COUNCIL_ADMIN})),
+    ("Our rules", "council_rules", None),
+    ("Eligibility checker", "eligibility_checker",
+     frozenset({*MANAGER_ROLES, Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER,
+                Role.COUNCIL_ADMIN})),
 ]
 
 

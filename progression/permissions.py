@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from councils.models import Membership, Role
+from councils.models import MANAGER_ROLES, Membership, Role
 from councils.people_selectors import line_manager_chain
 from councils.permissions import roles_of
 
@@ -68,3 +68,34 @@ def can_edit_hours(actor: Membership | None, membership: Membership) -> bool:
 
 def can_record_absence(actor: Membership | None, membership: Membership) -> bool:
     return record_access(actor, membership).record_absences
+
+
+# --------------------------------------------------------------------------- eligibility checker
+
+# Who may open the eligibility checker at all (the view's council_view roles).
+ELIGIBILITY_CHECKER_ROLES = frozenset(
+    {*MANAGER_ROLES, Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER, Role.COUNCIL_ADMIN}
+)
+# Roles that see every social worker of the council; other manager roles see the people
+# below them in the line-management chain.
+ELIGIBILITY_COUNCIL_WIDE_ROLES = frozenset(
+    {Role.COUNCIL_ADMIN, Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER, Role.TEAM_MANAGER,
+     Role.GROUP_MANAGER, Role.SERVICE_MANAGER}
+)
+# Whom the council-wide roles see.
+WORKER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_SOCIAL_WORKER})
+
+
+def can_check_eligibility(actor: Membership | None, worker: Membership) -> bool:
+    """May ``actor`` see ``worker``'s eligibility answers?
+
+    Both active members of the same council, not the same person; the actor holds a
+    council-wide role (and the worker is a social worker) or the worker is below the actor in
+    the line-management chain."""
+    if (actor is None or worker is None or actor.council_id != worker.council_id
+            or not actor.is_active or not worker.is_active or actor.pk == worker.pk):
+        return False
+    roles = roles_of(actor)
+    if roles & ELIGIBILITY_COUNCIL_WIDE_ROLES and roles_of(worker) & WORKER_ROLES:
+        return True
+    return bool(roles & MANAGER_ROLES) and actor.pk in line_manager_chain(worker)

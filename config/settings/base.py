@@ -153,6 +153,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps' tasks modules are autodiscovered; config.tasks (base classes, ping) is not an app.
 CELERY_IMPORTS = ["config.tasks"]
+# Periodic tasks (django-celery-beat copies these into its database schedule at start-up).
+CELERY_BEAT_SCHEDULE = {
+    # STOKE-27: unresolved caseload breaches escalate after the pack's timer.
+    "escalate-caseload-breaches": {
+        "task": "progression.tasks.escalate_caseload_breaches",
+        "schedule": 60 * 60 * 6,
+    },
+}
 
 CACHES = {
     "default": (
