@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case words joined by hyphens.")
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case words joined by hyphens."
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -140,7 +142,9 @@ class Role(models.TextChoices):
     LEAD_ASSESSOR = "lead-assessor", "Lead assessor"
     ADVANCED_PRACTITIONER = "advanced-practitioner", "Advanced practitioner"
     SENIOR_SOCIAL_WORKER = "senior-social-worker", "Senior social worker"
-    PRACTICE_MANAGER_SWPD = "practice-manager-swpd", "Practice manager, SW professional development"
+    PRACTICE_MANAGER_SWPD = (
+        "practice-manager-swpd", "Practice manager, SW professional development"
+    )
     UNIVERSITY_REPRESENTATIVE = "university-representative", "University representative"
     LEARNING_AND_DEVELOPMENT = "learning-and-development", "Learning and development"
     PANEL_MEMBER = "panel-member", "Panel member"
@@ -176,7 +180,9 @@ class Membership(CouncilOwned):
     class Meta:
         ordering = ["user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "user"], name="membership_unique_per_council"),
+            models.UniqueConstraint(
+                fields=["council", "user"], name="membership_unique_per_council"
+            ),
             models.CheckConstraint(
                 condition=~Q(line_manager=models.F("id")), name="membership_not_own_line_manager"
             ),
@@ -199,7 +205,9 @@ class RoleAssignment(CouncilOwned):
     class Meta:
         ordering = ["role"]
         constraints = [
-            models.UniqueConstraint(fields=["membership", "role"], name="role_unique_per_membership")
+            models.UniqueConstraint(
+                fields=["membership", "role"], name="role_unique_per_membership"
+            )
         ]
         indexes = [models.Index(fields=["council", "role"])]
 
