@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from councils.forms import NewPasswordForm, ResetRequestForm, SignInForm
 from councils.permissions import council_view
 from councils.selectors import home_page, memberships_of_user
+from progression.asye.selectors import asye_home
 
 
 @require_GET
@@ -47,7 +49,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, council_slug: str) -> HttpResponse:
     """The member's home page: one section for each group of roles they hold."""
     page = home_page(request.council, request.membership)
-    return render(request, "councils/home.html", {"page": page})
+    # The ASYE year (progression.asye): NQSW, manager and ASYE lead parts of the home page.
+    asye = asye_home(request.membership, timezone.localdate())
+    return render(request, "councils/home.html", {"page": page, "asye": asye})
 
 
 class SignInView(auth_views.LoginView):

@@ -150,7 +150,8 @@ class StatementEditForm(forms.Form):
 
 class StartForm(forms.Form):
     route_slug = forms.ChoiceField(label="Route", widget=forms.RadioSelect)
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label="Reason", required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
     statement = forms.CharField(label="Expression of intent", required=False,
                                 widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -191,7 +192,7 @@ class SignoffForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(Field.radios("choice", legend_size=Size.MEDIUM),
                                     Field.textarea("comment", rows=3), Field("confirm"))
-        self.helper.add_input(Submit("sign", "Sign"))
+        self.helper.add_input(Submit("sign", "Record sign-off"))
 
 
 class SubmitForm(forms.Form):

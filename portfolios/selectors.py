@@ -109,11 +109,17 @@ def content_digest(subject: str, items: Iterable[EvidenceItem]) -> str:
 
 # -- engine bridge ---------------------------------------------------------------------
 
+NO_SECTIONS = "no-sections-completed"
+
+
 def engine_evidence(items: Iterable[EvidenceItem]) -> tuple[engine.EvidenceItem, ...]:
     return tuple(
         engine.EvidenceItem(
             kind=i.kind, dated_on=i.practice_on, kss=tuple(i.kss), pcf=tuple(i.pcf),
-            by_role=i.by_role or None, words=i.words, fields=tuple(i.filled_fields),
+            by_role=i.by_role or None, words=i.words,
+            # The forms always ask which sections an item completes, so an empty list means
+            # "none": a marker keeps the engine from reading it as "not known".
+            fields=tuple(i.filled_fields) or (NO_SECTIONS,),
             anonymised=i.anonymised, topic=i.topic or None,
         )
         for i in items
@@ -198,6 +204,43 @@ class Overview:
                 if s.applies and s.spec.blocks == "submission" and s.current is None]
 
 
+def _duration(d) -> str:
+    parts = [(d.years, "year"), (d.months, "month"), (d.weeks, "week"), (d.days, "day")]
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
+
+
+def describe_requirement(req) -> str:
+    """What satisfies a pack requirement, in plain words (from the pack, never per council)."""
+    count = f"at least {req.min} items" if req.min > 1 else "one item"
+    text = [f"{count} of kind “{req.kind}”"]
+    if req.topic:
+        text.append(f"on “{req.topic.replace('-', ' ')}”")
+    for tier in req.recency:
+        text.append(f"{tier.min} dated within the last {_duration(tier.within)} before "
+                    "submission")
+    if req.words:
+        text.append(f"{'at most' if req.words.hard else 'about'} {req.words.limit} words")
+    roles = req.author_roles or req.observer_roles or req.any_signatory_roles
+    if req.per_item_roles:
+        text.append("one each by " + "; ".join(" or ".join(g) for g in req.per_item_roles))
+    elif roles:
+        text.append("by " + " or ".join(roles))
+    for cov in req.coverage:
+        what = "your allocated KSS" if cov.items == "allocated" else (
+            f"all {cov.framework}" if cov.items == "all" else f"{cov.framework} {cov.items}")
+        each = f", each on {cov.min_per_item} items" if cov.min_per_item > 1 else ""
+        text.append(f"covering {what}{each}")
+    if req.mandatory_fields:
+        text.append("completing " + ", ".join(f.replace("-", " ") for f in req.mandatory_fields))
+    if req.template:
+        text.append(f"on the form “{req.template}”")
+    if req.anonymisation_attestation:
+        text.append("anonymised")
+    if req.consent_recorded:
+        text.append("with consent recorded")
+    return ", ".join(text) + "."
+
+
 def _kss_grid(route: Route, items: list[EvidenceItem], allocated: tuple[int, ...] | None
               ) -> tuple[list[GridRow], list[str]]:
     uses_kss = any(c.framework == fw.KSS_CHILD_FAMILY for e in route.evidence
@@ -238,7 +281,8 @@ def portfolio_overview(case: ProgressionCase, today: dt.date,
                                flags=tuple(case.flags))
     if route.evidence:
         checklist = engine.checklist(pack, route.slug, person, submit_on or today)
-        requirements = list(zip(route.evidence, checklist.requirements, strict=True))
+        requirements = [(req, status, describe_requirement(req)) for req, status
+                        in zip(route.evidence, checklist.requirements, strict=True)]
     signed = list(SignOff.objects.filter(council_id=case.council_id, portfolio=portfolio)
                   .select_related("signer__user")) if portfolio else []
     states = []

@@ -583,7 +583,7 @@ def submission_problems(case: ProgressionCase, today: dt.date,
                                 "portfolios are refused unless the case is reopened"
                                 + (f" ({', '.join(cal.rules)})." if cal else "."))
     if overview.checklist is not None and not overview.checklist.complete:
-        for req, status in overview.requirements:
+        for req, status, _ in overview.requirements:
             if status.applies and status.blocking and status.missing:
                 problems.append(f"{req.title or req.kind} ({status.rule}): "
                                 + "; ".join(status.missing))

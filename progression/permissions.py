@@ -99,3 +99,24 @@ def can_check_eligibility(actor: Membership | None, worker: Membership) -> bool:
     if roles & ELIGIBILITY_COUNCIL_WIDE_ROLES and roles_of(worker) & WORKER_ROLES:
         return True
     return bool(roles & MANAGER_ROLES) and actor.pk in line_manager_chain(worker)
+
+
+# ----------------------------------------------------------------------------- ASYE (issue 5)
+
+# Roles that see every programme of their council (oversight of the cohort).
+ASYE_OVERSIGHT_ROLES = frozenset({Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER,
+                                  Role.PRINCIPAL_MANAGER, Role.ASSESSOR, Role.LEAD_ASSESSOR,
+                                  Role.COUNCIL_ADMIN})
+
+
+def can_view_programme(actor: Membership | None, programme) -> bool:
+    """The worker, their line-management chain, and the oversight roles."""
+    if actor is None or actor.council_id != programme.council_id or not actor.is_active:
+        return False
+    if actor.pk == programme.membership_id or roles_of(actor) & ASYE_OVERSIGHT_ROLES:
+        return True
+    return actor.pk in line_manager_chain(programme.membership)
+
+
+def can_enrol_asye(actor: Membership | None) -> bool:
+    return Role.ASYE_LEAD in roles_of(actor)

@@ -106,9 +106,130 @@ def _team_id(council: Council) -> int:
     return TeamFactory(council=council).pk
 
 
+def pack_version_for(council: Council, pack_slug: str = "lincolnshire"):
+    """A stored RulePackVersion in ``council`` holding the content of a real pack file."""
+    import datetime as dt
+
+    from councils.models import RulePackVersion
+    from councils.rules.loader import canonical_digest, load_pack_file, pack_content, pack_dir
+
+    pack = load_pack_file(pack_dir() / f"{pack_slug}.yaml")
+    with scopes_disabled():
+        row, _ = RulePackVersion.objects.get_or_create(
+            council=council, digest=canonical_digest(pack),
+            defaults={"version": pack.version, "effective_from": dt.date(2020, 1, 1),
+                      "content": pack_content(pack), "source": ""})
+    return row
+
+
+def progression_case_for(council: Council, route_slug: str = "level-1-to-level-2"):
+    """A case with a current portfolio holding one written statement (portfolios app)."""
+    import datetime as dt
+
+    from portfolios.models import CaseStatus, EvidenceItem, Portfolio, ProgressionCase
+
+    worker = MembershipFactory(council=council, roles=[Role.SOCIAL_WORKER])
+    with scopes_disabled():
+        case = ProgressionCase.objects.create(
+            council=council, worker=worker, route_slug=route_slug,
+            pack_version=pack_version_for(council), status=CaseStatus.BUILDING,
+            opened_by=worker.user)
+        portfolio = Portfolio.objects.create(council=council, case=case, number=1)
+        EvidenceItem.objects.create(
+            council=council, portfolio=portfolio, kind="written-statement", title="Statement",
+            practice_on=dt.date(2026, 6, 1), statement="Words.", words=1, created_by=worker.user)
+    return case
+
+
+def _case_id(council: Council) -> int:
+    return progression_case_for(council).pk
+
+
+def _item_id(council: Council) -> int:
+    from portfolios.models import EvidenceItem
+
+    case = progression_case_for(council)
+    with scopes_disabled():
+        return EvidenceItem.objects.filter(portfolio__case=case).values_list("pk", flat=True)[0]
+
+
+def _portfolio_id(council: Council) -> int:
+    from portfolios.models import Portfolio
+
+    case = progression_case_for(council)
+    with scopes_disabled():
+        return Portfolio.objects.filter(case=case).values_list("pk", flat=True)[0]
+
+
+def _asye_programme(council: Council):
+    """An ASYE programme in ``council`` under a copy of Stoke-on-Trent's pack (stored for this
+    council, so the pages render with real rules)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from councils.models import RulePackVersion
+    from councils.rules.loader import canonical_digest, load_pack_file, pack_content
+    from progression.models import AsyeProgramme, LearningAgreement
+
+    with scopes_disabled():
+        version = RulePackVersion.objects.filter(council=council).first()
+        if version is None:
+            pack = load_pack_file(settings.BASE_DIR / "councils/rulepacks/stoke-on-trent.yaml")
+            version = RulePackVersion.objects.create(
+                council=council, version=pack.version, effective_from=pack.effective_from,
+                digest=canonical_digest(pack), content=pack_content(pack), source="")
+        worker = MembershipFactory(council=council, roles=[Role.SOCIAL_WORKER])
+        programme = AsyeProgramme.objects.create(
+            council=council, membership=worker, pack_version=version,
+            started_on=dt.date(2025, 1, 6), planned_end=dt.date(2026, 1, 6),
+            enrolled_by=worker.user)
+        LearningAgreement.objects.create(council=council, programme=programme)
+        return programme
+
+
+def _asye_child(council: Council, kind: str) -> int:
+    import datetime as dt
+
+    from progression import models as pm
+
+    p = _asye_programme(council)
+    user = p.membership.user
+    with scopes_disabled():
+        if kind == "review":
+            return pm.Review.objects.create(council=council, programme=p, month=3,
+                                            due_on=dt.date(2025, 4, 6)).pk
+        if kind == "observation":
+            return pm.Observation.objects.create(council=council, programme=p,
+                                                 observer=p.membership, observer_role="x",
+                                                 observed_on=dt.date(2025, 2, 1)).pk
+        if kind == "breach":
+            return pm.CaseloadBreach.objects.create(council=council, programme=p,
+                                                    reported_on=dt.date(2025, 2, 1),
+                                                    reported_by=user, caseload=17).pk
+        if kind == "agreement":
+            return pm.ComplexWorkAgreement.objects.create(council=council, programme=p,
+                                                          kinds=["child-protection"],
+                                                          arrangements="x").pk
+        return pm.StudyDay.objects.create(council=council, programme=p,
+                                          on=dt.date(2025, 3, 3), purpose="x",
+                                          requested_by=user).pk
+
+
 # URL keyword -> creates an object of that kind in the council and returns its URL value.
 # Add a line here when a view takes a new keyword (the isolation test tells you).
 URL_KWARG_FACTORIES: dict[str, Callable[[Council], Any]] = {
     "membership_id": _membership_id,
     "team_id": _team_id,
+    "case_id": _case_id,
+    "item_id": _item_id,
+    "portfolio_id": _portfolio_id,
+    # ASYE (progression.asye)
+    "programme_id": lambda council: _asye_programme(council).pk,
+    "review_id": lambda council: _asye_child(council, "review"),
+    "observation_id": lambda council: _asye_child(council, "observation"),
+    "section": lambda council: "plan",
+    "breach_id": lambda council: _asye_child(council, "breach"),
+    "agreement_id": lambda council: _asye_child(council, "agreement"),
+    "study_day_id": lambda council: _asye_child(council, "study_day"),
 }

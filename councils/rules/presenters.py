@@ -165,6 +165,7 @@ LABELS: dict[str, str] = {
     "max": "Maximum",
     "min": "Minimum",
     "per": "Per",
+    "steps": "Allocation",
 }
 
 # Fields never shown as rows (structure, or shown elsewhere on the page).
@@ -345,6 +346,24 @@ def value_text(value: Any) -> str:
     if isinstance(value, s.OptionalReview):
         return (f"month {value.month}, may be waived by {human(value.waivable_by)}"
                 + (" with a reason" if value.reason_required else ""))
+    if isinstance(value, s.GateStep):
+        when = (f"before the month-{value.before_review} review" if value.before_review
+                else "until the gates lift")
+        text = f"{when}: {phrase(value.mode)}"
+        extras = []
+        if value.co_work_allowed and value.mode != "co-work-only":
+            extras.append("co-working allowed")
+        if value.overridable:
+            extras.append("a manager may allocate outside the policy with a Complex Work Agreement")
+        if value.conditions:
+            extras.append("conditions: " + "; ".join(value.conditions))
+        return text + (f" ({'; '.join(extras)})" if extras else "")
+    if isinstance(value, s.FinalReview):
+        text = f"{'Panel' if value.kind == 'panel' else 'Final review'}"
+        text += f" at month {value.month}" if value.month else ""
+        if value.last_review_held:
+            text += "; the final review is the last review held"
+        return text
     if isinstance(value, s.DayMonth):
         return dt.date(2000, value.month, value.day).strftime("%d %B").lstrip("0")
     if isinstance(value, BaseModel):
@@ -353,7 +372,11 @@ def value_text(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{human(str(k))}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value)
+        # Role labels may hold commas ("Practice manager, SW professional development").
+        long_text = any(isinstance(v, str) and ("," in v or len(v) > 40) for v in value)
+        sep = "; " if long_text or (value and isinstance(
+            value[0], s.PanelMember | s.Task | s.GateStep)) else ", "
+        return sep.join(value_text(v) for v in value)
     if isinstance(value, str):
         return human(value) if re.fullmatch(s.SLUG_RE, value) else value
     return str(value)
@@ -404,6 +427,14 @@ def node_rows(node: BaseModel, *, skip: set[str] = frozenset()) -> list[Row]:
         if isinstance(value, int) and not isinstance(value, bool) and name.endswith("months"):
             rows.append(Row(label_for(name), f"{value} month{'s' if value != 1 else ''}"))
             continue
+        if name.endswith("months") and isinstance(value, list):
+            rows.append(Row(label_for(name), "months " + ", ".join(str(v) for v in value)))
+            continue
+        if name == "per_item_roles":
+            rows.append(Row(label_for(name), "; ".join(
+                f"item {i}: " + " or ".join(human(r) for r in roles)
+                for i, roles in enumerate(value, start=1))))
+            continue
         rows.append(Row(label_for(name), value_text(value)))
     return rows
 
@@ -427,11 +458,15 @@ def node_block(title: str, node: BaseModel, *, skip: set[str] = frozenset(),
             block.children.append(node_block(label_for(name), value))
         elif _is_ruled(value):
             for child in value:
-                block.children.append(node_block(_child_title(name, child), child))
+                skip_child = {"kind", "qualifier"} if isinstance(child, s.ComplexityGate) else set()
+                block.children.append(node_block(_child_title(name, child), child,
+                                                 skip=skip_child))
     return block
 
 
 def _child_title(name: str, child: Any) -> str:
+    if isinstance(child, s.ComplexityGate):
+        return human(child.kind) + (f" ({phrase(child.qualifier)})" if child.qualifier else "")
     for attr in ("title", "label", "slug", "kind", "id", "event"):
         value = getattr(child, attr, None)
         if value:
@@ -584,10 +619,11 @@ def _section_blocks(pack: s.RulePack, route: s.Route, name: str) -> list[Block]:
 
 def _programme_blocks(prog: s.Programme) -> list[Block]:
     blocks: list[Block] = []
+    silent = Block(title="Not stated in policy", rules=list(prog.rules))
     for name, title in PROGRAMME_PARTS:
         value = getattr(prog, name)
         if name in prog.not_stated:
-            blocks.append(Block(title=title, rows=[Row(title, NOT_STATED, not_stated=True)]))
+            silent.rows.append(Row(title, NOT_STATED, not_stated=True))
         elif isinstance(value, list):
             blocks.extend(node_block(f"{title}: {v.title}", v) for v in value)
         elif value is not None:
@@ -597,12 +633,16 @@ def _programme_blocks(prog: s.Programme) -> list[Block]:
         sup = blocks[[b.title for b in blocks].index("Supervision")]
         for i, band in enumerate(prog.supervision.bands, start=1):
             end = f" to {duration_text(band.end)}" if band.end else " onwards"
+            start = duration_text(band.start)
+            start = "the start" if start == "none" else f"{start} after the start"
             who = (" by " + ", ".join(human(r) for r in band.supervisor_roles)
                    if band.supervisor_roles else "")
             sup.rows.insert(i - 1, Row(
-                f"Band {i}", f"from {duration_text(band.start)}{end}: {band.frequency} "
+                f"Band {i}", f"from {start}{end}: {band.frequency} "
                 f"(at most {duration_text(band.max_gap)} apart){who}"))
         sup.rows = [r for r in sup.rows if r.label != "Bands"]
+    if silent.rows:
+        blocks.append(silent)
     return blocks
 
 

@@ -550,7 +550,7 @@ def observation_section_complete(*, actor: Membership, observation: Observation,
         if section == "reflection" and not obs.assessment_signed_on:
             raise ValidationError("The reflection follows the observer's assessment.")
         for name in fields:
-            value = data.get(name)
+            value = data.get(name, getattr(obs, name))
             setattr(obs, name, value.strip() if isinstance(value, str) else value)
         text_field = {"plan": "plan", "feedback": "feedback", "assessment": "assessment",
                       "reflection": "reflection"}[section]

@@ -93,7 +93,9 @@ def test_home_page_query_count_does_not_grow_with_the_council(council, member_cl
     client, manager = member_client(council, *[r.value for r in Role])
     for _ in range(15):
         MembershipFactory(council=council, line_manager=manager, roles=[Role.SOCIAL_WORKER])
-    with django_assert_max_num_queries(14):
+    # 15 = 14 + one query for the ASYE section (own and managed programmes, progression.asye);
+    # 16 with one for the "what I still need" section (own cases, portfolios).
+    with django_assert_max_num_queries(16):
         assert client.get(f"/{council.slug}/").status_code == 200
 
 

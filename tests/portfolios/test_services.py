@@ -11,7 +11,7 @@ from councils.models import AuditEvent
 from portfolios import services
 from portfolios.models import CaseStatus, EvidenceItem, Portfolio, SignOff, Submission
 from portfolios.selectors import portfolio_overview
-from progression.engine import replay, Draw
+from progression.engine import Draw, replay
 from tests.portfolios.conftest import pdf_upload
 
 TODAY = dt.date(2026, 11, 20)

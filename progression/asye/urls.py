@@ -1,0 +1,45 @@
+"""ASYE pages under ``/<council_slug>/asye/`` (included from config/urls.py)."""
+
+from django.urls import path
+
+from progression.asye import views
+
+urlpatterns = [
+    path("", views.cohort, name="asye_cohort"),
+    path("enrol/", views.enrol, name="asye_enrol"),
+    path("my-nqsws/", views.managed, name="asye_managed"),
+    path("<int:programme_id>/", views.programme, name="asye_programme"),
+    path("<int:programme_id>/learning-agreement/", views.learning_agreement,
+         name="asye_learning_agreement"),
+    path("<int:programme_id>/learning-agreement/sign/", views.learning_agreement_sign,
+         name="asye_learning_agreement_sign"),
+    path("reviews/<int:review_id>/", views.review_edit, name="asye_review"),
+    path("reviews/<int:review_id>/sign/", views.review_sign, name="asye_review_sign"),
+    path("reviews/<int:review_id>/waive/", views.review_waive, name="asye_review_waive"),
+    path("<int:programme_id>/supervision/add/", views.supervision_add,
+         name="asye_supervision_add"),
+    path("<int:programme_id>/attendance/add/", views.attendance_add,
+         name="asye_attendance_add"),
+    path("<int:programme_id>/sessions/add/", views.day_add, name="asye_day_add"),
+    path("<int:programme_id>/observations/add/", views.observation_add,
+         name="asye_observation_add"),
+    path("observations/<int:observation_id>/<slug:section>/", views.observation_section,
+         name="asye_observation_section"),
+    path("<int:programme_id>/cases/allocate/", views.allocate, name="asye_allocate"),
+    path("<int:programme_id>/breach/", views.breach_report, name="asye_breach_report"),
+    path("breaches/<int:breach_id>/resolve/", views.breach_resolve,
+         name="asye_breach_resolve"),
+    path("<int:programme_id>/complex-work-agreements/add/", views.cwa_add,
+         name="asye_cwa_add"),
+    path("complex-work-agreements/<int:agreement_id>/sign/", views.cwa_sign,
+         name="asye_cwa_sign"),
+    path("<int:programme_id>/study-days/add/", views.study_day_add,
+         name="asye_study_day_add"),
+    path("study-days/<int:study_day_id>/approve/", views.study_day_approve,
+         name="asye_study_day_approve"),
+    path("<int:programme_id>/extension/", views.extension, name="asye_extension"),
+    path("<int:programme_id>/deferral/", views.deferral, name="asye_deferral"),
+    path("<int:programme_id>/final-report/", views.final_report, name="asye_final_report"),
+    path("<int:programme_id>/final-report/sign/", views.final_report_sign,
+         name="asye_final_report_sign"),
+]
