@@ -189,6 +189,9 @@ class SignOff(CouncilOwned):
     rules = models.CharField(max_length=200, blank=True)
     signer = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     digest = models.CharField(max_length=64)
+    covers_content = models.BooleanField(
+        default=True, help_text="False for decisions taken before the portfolio exists "
+                                "(readiness before booking): later evidence does not void them.")
     comment = models.TextField(blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
     voided_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,7 @@ from councils.rules.selectors import pack_of_version
 from portfolios.models import EvidenceItem, Portfolio, ProgressionCase, SignOff, Submission
 from progression import engine
 from progression.engine.checklist import condition_applies
+from progression.engine.dates import add_duration
 from progression.engine_inputs import person_record_for
 from progression.models import CareerRecord
 
@@ -197,6 +198,8 @@ class Overview:
     grid: list[GridRow]
     grid_kinds: list[str]
     submissions: list[Submission]
+    soft_deadline: dt.date | None = None  # e.g. to the group manager 14 days before (DERBY-21)
+    soft_deadline_to: str = ""
 
     @property
     def blocking_signoffs_missing(self) -> list[SignoffState]:
@@ -300,8 +303,11 @@ def portfolio_overview(case: ProgressionCase, today: dt.date,
     submissions = list(Submission.objects.filter(council_id=case.council_id,
                                                  portfolio__case=case)
                        .select_related("portfolio", "submitted_by"))
+    soft = route.calendar.soft_deadline if route.calendar else None
+    soft_on = add_duration(submit_on, soft.before, sign=-1) if soft and submit_on else None
     return Overview(case, pack, route, portfolio, items, submit_on, what, checklist,
-                    requirements, states, grid, kinds, submissions)
+                    requirements, states, grid, kinds, submissions, soft_on,
+                    f"{soft.to_role} ({', '.join(soft.rules)})" if soft else "")
 
 
 def portfolios_of_case(case: ProgressionCase) -> list[Portfolio]:

@@ -385,7 +385,8 @@ def _void_changed(portfolio: Portfolio, actor: User, why: str) -> list[SignOff]:
     items = live_items(portfolio)
     voided = []
     for signoff in SignOff.objects.select_for_update().filter(
-            council_id=portfolio.council_id, portfolio=portfolio, voided_at__isnull=True):
+            council_id=portfolio.council_id, portfolio=portfolio, voided_at__isnull=True,
+            covers_content=True):
         if content_digest(signoff.subject, items) != signoff.digest:
             signoff.voided_at = timezone.now()
             signoff.void_reason = why
@@ -539,10 +540,12 @@ def signoff_record(*, actor: Membership, case: ProgressionCase, index: int, role
     portfolio = Portfolio.objects.select_for_update().get(council=case.council, case=case,
                                                           is_current=True)
     subject = spec.subject or "portfolio"
+    # A readiness decision before booking is about the worker, not the portfolio's content.
+    covers = spec.blocks != "booking"
     signoff = SignOff(council=case.council, portfolio=portfolio, role=role, action=spec.action,
                       subject=subject, rules=", ".join(spec.rules), signer=actor,
-                      digest=content_digest(subject, live_items(portfolio)),
-                      comment=comment.strip())
+                      digest=content_digest(subject, live_items(portfolio) if covers else []),
+                      covers_content=covers, comment=comment.strip())
     signoff.full_clean()
     signoff.save()
     audit_log(council=case.council, actor=actor.user, action="signoff.recorded", obj=signoff,

@@ -269,6 +269,8 @@ class LearningAgreement(CouncilOwned):
                                              blank=True)
     development_plan = models.TextField("development plan", blank=True)
     extra_shadowing_plan = models.TextField("extra shadowing and co-working plan", blank=True)
+    # From the pack at enrolment (STOKE-09 "within the first month"); empty: not stated.
+    due_on = models.DateField(null=True, blank=True)
     agreed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -138,11 +138,7 @@ def _row(p: AsyeProgramme, today: dt.date) -> Row:
     overdue: list[str] = []
     due: list[tuple[str, dt.date]] = []
     la = getattr(p, "learning_agreement", None)
-    la_due = None
-    if prog and prog.learning_agreement and prog.learning_agreement.due_within:
-        from progression.engine.dates import add_duration
-
-        la_due = add_duration(p.started_on, prog.learning_agreement.due_within)
+    la_due = la.due_on if la is not None else None
     if la is not None and la.agreed_on is None and la_due is not None:
         (overdue.append("Learning agreement") if la_due < today
          else due.append(("Learning agreement", la_due)))
@@ -183,7 +179,8 @@ class CohortFilters:
 def cohort_page(council: Council, filters: CohortFilters, page_number: int | str | None,
                 today: dt.date, per_page: int = 25) -> tuple[Page, list[Row]]:
     """The ASYE lead's cohort: filterable, paginated; constant queries whatever its size."""
-    qs = _base(council)
+    # Page over bare ids first (cheap to sort and count), then annotate only that page.
+    qs = AsyeProgramme.objects.filter(council=council)
     if filters.status:
         qs = qs.filter(status=filters.status)
     else:
@@ -193,14 +190,20 @@ def cohort_page(council: Council, filters: CohortFilters, page_number: int | str
     if filters.q:
         qs = qs.filter(Q(membership__user__full_name__icontains=filters.q)
                        | Q(membership__user__email__icontains=filters.q))
-    qs = _annotated(qs, today)
     if filters.overdue_only:
-        qs = qs.filter(Q(overdue_reviews__gt=0) | Q(open_breach=True)
+        overdue_review = Review.objects.filter(programme=OuterRef("pk"), held_on__isnull=True,
+                                               waived_on__isnull=True, due_on__lt=today)
+        breach = CaseloadBreach.objects.filter(programme=OuterRef("pk"),
+                                               resolved_on__isnull=True)
+        qs = qs.filter(Exists(overdue_review) | Exists(breach)
                        | Q(learning_agreement__agreed_on__isnull=True,
-                           started_on__lt=today - dt.timedelta(days=31)))
-    qs = qs.order_by("membership__user__full_name", "pk")
-    page = Paginator(qs, per_page).get_page(page_number)
-    return page, [_row(p, today) for p in page.object_list]
+                           learning_agreement__due_on__lt=today))
+    order = ("membership__user__full_name", "pk")
+    page = Paginator(qs.order_by(*order).values_list("pk", flat=True),
+                     per_page).get_page(page_number)
+    ids = list(page.object_list)
+    programmes = _annotated(_base(council).filter(pk__in=ids), today).order_by(*order)
+    return page, [_row(p, today) for p in programmes]
 
 
 def managed_rows(manager: Membership, today: dt.date) -> list[Row]:
@@ -322,11 +325,7 @@ def programme_detail(p: AsyeProgramme, actor: Membership, today: dt.date) -> Det
     allocations = list(p.allocations.select_related("case").filter(ended_on__isnull=True))
     caseload = sum(1 for a in allocations if a.role == AllocationRole.ALLOCATED)
     la = p.learning_agreement
-    la_due = None
-    if prog and prog.learning_agreement and prog.learning_agreement.due_within:
-        from progression.engine.dates import add_duration
-
-        la_due = add_duration(p.started_on, prog.learning_agreement.due_within)
+    la_due = la.due_on
     timeline: list[tuple[str, dt.date, str]] = [("Start", p.started_on, "done")]
     if la_due:
         timeline.append(("Learning agreement", la_due,

@@ -200,7 +200,8 @@ def programme_enrol(*, actor: Membership, membership: Membership, started_on: dt
         )
         programme.full_clean()
         programme.save()
-        LearningAgreement.objects.create(council=council, programme=programme)
+        LearningAgreement.objects.create(council=council, programme=programme,
+                                         due_on=tl.learning_agreement_due_on)
         reviews = [
             Review(council=council, programme=programme, month=m, is_final=final,
                    waivable=waivable, due_on=add_months(started_on, m - credit_months))

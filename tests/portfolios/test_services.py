@@ -289,3 +289,17 @@ def test_removed_items_are_not_counted(load_pack, people, in_scope):
         assert overview.items == []
         assert EvidenceItem.objects.filter(pk=item.pk, removed_at__isnull=False).exists()
         assert SignOff.objects.count() == 0
+
+
+def test_readiness_before_booking_is_not_voided_by_later_evidence(load_pack, people, in_scope):
+    """LINCS-05, 003_beca269546173a23.txt: the readiness confirmations are about the worker,
+    given before the portfolio exists; adding evidence later does not void them."""
+    council, p, case = _lincs_case(load_pack, people, in_scope)
+    with in_scope(council):
+        readiness = services.signoff_record(actor=p["team_manager"], case=case, index=1,
+                                            role="team-manager")
+        services.evidence_add_statement(
+            actor=p["worker"], case=case, kind="appraisal", title="Appraisal",
+            practice_on=TODAY, statement="Appraisal text.")
+        readiness.refresh_from_db()
+        assert readiness.voided_at is None and not readiness.covers_content

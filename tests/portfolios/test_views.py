@@ -316,3 +316,85 @@ def test_hr_member_who_is_not_in_the_chain_cannot_download(lincs, client_for, in
                                           kind="appraisal", title="A", practice_on=TODAY)
     assert client_for(hr).get(_url("portfolio_download", council,
                                    item_id=item.pk)).status_code == 403
+
+
+def test_derbyshire_page_shows_the_group_manager_deadline(load_pack, people, in_scope,
+                                                         client_for):
+    """DERBY-21, 002_6df34af9a85cb432.txt: to the group manager two weeks before."""
+    council = load_pack("derbyshire")
+    p = people(council, level="grade-10")
+    with in_scope(council):
+        case = services.case_open(actor=p["worker"].user, worker=p["worker"],
+                                  route_slug="grade-10-to-grade-11", today=TODAY)
+        services.intended_submission_set(actor=p["worker"], case=case,
+                                         on=dt.date(2027, 1, 15), today=TODAY)
+    client = client_for(p["worker"])
+    text = client.get(_url("portfolio_case", council, case_id=case.pk)).content.decode()
+    assert "1 January 2027: to the group-manager (DERBY-21)" in text
+    window = client.get(_url("portfolio_window", council, case_id=case.pk)).content.decode()
+    assert "15 January 2027" in window and "15 May 2027" in window
+
+
+def test_nelc_expression_of_intent_pages(load_pack, people, in_scope, client_for):
+    """NELC-23, NELC-24, 000_b405b76582c345ce.txt: through the pages, in order."""
+    council = load_pack("north-east-lincolnshire")
+    p = people(council, level="level-2")
+    start = client_for(p["worker"]).post(_url("portfolio_start", council),
+                                         {"route_slug": "level-2-to-level-3",
+                                          "statement": "I am ready."})
+    assert start.status_code == 302
+    from portfolios.selectors import cases_of_worker
+    with in_scope(council):
+        case = cases_of_worker(p["worker"])[0]
+    url = _url("portfolio_intent", council, case_id=case.pk)
+    tm = client_for(p["team_manager"])
+    assert "Approve" not in tm.get(url).content.decode()
+    lm = client_for(p["line_manager"])
+    refused = lm.post(url, {"decision": "decline", "reasons": ""})
+    assert "development areas" in refused.content.decode()
+    assert lm.post(url, {"decision": "support", "reasons": "Agreed"}).status_code == 302
+    assert tm.post(url, {"decision": "approve"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "building"
+    page = client_for(p["worker"]).get(_url("portfolio_case", council, case_id=case.pk))
+    assert "What I still need" in page.content.decode()
+
+
+def test_admin_and_lead_assessor_pages(load_pack, people, in_scope, client_for):
+    """NELC-26, NELC-28, 000_b405b76582c345ce.txt: appointment and the random draw."""
+    council = load_pack("north-east-lincolnshire")
+    p = people(council, level="level-2")
+    with in_scope(council):
+        case = services.case_open(actor=p["worker"].user, worker=p["worker"],
+                                  route_slug="level-2-to-level-3", today=TODAY, statement="x")
+    admin = client_for(p["admin"])
+    listing = admin.get(_url("portfolio_cases", council)).content.decode()
+    assert "Lead assessor" in listing
+    url = _url("portfolio_lead_assessor", council, case_id=case.pk)
+    assert admin.post(url, {"assessor": str(p["ap"].pk)}).status_code == 302
+    ap = client_for(p["ap"])
+    draw = ap.post(_url("portfolio_case_files", council, case_id=case.pk),
+                   {"caseload": "\n".join(f"M{n}" for n in range(8)),
+                    "worker_chosen": "M1\nM2"})
+    assert draw.status_code == 302
+    case.refresh_from_db()
+    assert len(case.case_file_draw["chosen"]) == 3
+    assert client_for(p["line_manager"]).get(
+        _url("portfolio_case_files", council, case_id=case.pk)).status_code == 403
+
+
+def test_returned_portfolio_versions_stay_readable(lincs, client_for, in_scope):
+    council, p, case = lincs
+    from portfolios.models import CaseStatus, Portfolio, Submission
+    with in_scope(council):
+        services.evidence_add_file(actor=p["worker"], case=case, upload=pdf_upload(),
+                                   kind="appraisal", title="Appraisal v1", practice_on=TODAY)
+        old = Portfolio.objects.get(case=case)
+        Submission.objects.create(council=council, portfolio=old, number=1, manifest=[],
+                                  manifest_digest="0" * 64, submit_for="2027-04",
+                                  submitted_by=p["worker"].user)
+        case.status = CaseStatus.SUBMITTED
+        case.save()
+        services.portfolio_return(actor=p["admin"], case=case, reason="Deferred")
+    page = client_for(p["worker"]).get(_url("portfolio_version", council, portfolio_id=old.pk))
+    assert page.status_code == 200 and "Appraisal v1" in page.content.decode()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from progression.asye import services
-from progression.models import AsyeProgramme, CaseAllocation, CareerRecord
+from progression.models import AsyeProgramme, CareerRecord, CaseAllocation
 from tests.progression.asye.setup import cast, enrol, hold_review
 from tests.progression.people_setup import client_for, make_member
 
@@ -155,7 +155,7 @@ def test_cohort_manager_and_home_pages_use_the_same_queries_for_5_and_50():
     _cohort(c, 45, "large")
     large = [_queries(client, url) for client, url in pages]
     assert small == large
-    assert max(large) <= 15
+    assert 0 < min(small) and max(large) <= 15
 
 
 def test_nqsw_home_and_programme_page_queries_do_not_grow_with_the_record(stoke):
@@ -173,7 +173,7 @@ def test_nqsw_home_and_programme_page_queries_do_not_grow_with_the_record(stoke)
                                        purpose="x") if i < 6 else None
     after = (_queries(client, f"/{c.council.slug}/"),
              _queries(client, _url(c, "asye_programme", programme_id=p.pk)))
-    assert before == after
+    assert before == after and min(before) > 0
 
 
 def test_review_sign_by_someone_without_the_role_is_refused(stoke):
