@@ -128,6 +128,9 @@ class RuleEntry(Node):
     source: str | None = None
     reading: str | None = None
     note: str | None = None  # where/how the rule is enforced when it has no structural home
+    # the tests that check a rule no scenario can ask about (``rulepack coverage``; not shown
+    # on the rules page)
+    tested_by: str | None = None
 
 
 class CouncilMeta(Node):

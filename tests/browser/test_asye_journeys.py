@@ -153,3 +153,63 @@ def test_nelc_manager_records_attendance_and_the_six_month_review(transactional_
     page.screenshot(path=f"{SCREENSHOT_DIR}/asye-nelc-programme-manager.png", full_page=True)
     _assert_accessible(page, "NELC programme page (manager)")
     page.close()
+
+
+def _date(page, on: dt.date) -> None:
+    page.get_by_label("Day", exact=True).fill(str(on.day))
+    page.get_by_label("Month", exact=True).fill(str(on.month))
+    page.get_by_label("Year", exact=True).fill(str(on.year))
+
+
+def test_stoke_year_from_enrolment_to_the_panel(transactional_db, browser, live_server):
+    """STOKE-09, STOKE-10, STOKE-17, 001_cfd4d7839e7e381c.txt: the ASYE lead enrols, the
+    three sign the learning agreement, the manager recommends, the assessor hands over."""
+    start = add_months(timezone.localdate(), -11)
+    c = cast("stoke-on-trent", qualified=start - dt.timedelta(days=60))
+    base = live_server.url
+
+    lead = browser.new_context().new_page()
+    _sign_in(lead, base, c.lead.user.email)
+    lead.get_by_role("link", name="enrol a social worker").click()
+    lead.get_by_label("Social worker").select_option(label=c.nqsw.user.full_name)
+    _date(lead, start)
+    lead.get_by_label("Full time").check()
+    lead.get_by_role("button", name="Enrol").click()
+    assert "is enrolled on the ASYE" in lead.content()
+    assert f"{add_months(start, 12):%-d %B %Y}" in lead.content()  # STOKE-10 end
+    programme_url = lead.url.split("#")[0]
+    lead.get_by_role("link", name="Edit the learning agreement").click()
+    lead.get_by_label("Agreed supervision frequency").fill("Weekly, then fortnightly, "
+                                                           "then monthly")
+    lead.get_by_label("Development plan").fill("Court skills; direct work with children")
+    lead.get_by_role("button", name="Save the learning agreement").click()
+
+    for member in (c.nqsw, c.manager, c.lead):
+        page = lead if member == c.lead else browser.new_context().new_page()
+        if member != c.lead:
+            _sign_in(page, base, member.user.email)
+        page.goto(programme_url)
+        page.get_by_role("button", name="Sign the learning agreement").click()
+        assert "You signed the learning agreement" in page.content()
+    assert "Agreed" in lead.content()
+    lead.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-la-agreed.png", full_page=True)
+
+    manager = browser.new_context().new_page()
+    _sign_in(manager, base, c.manager.user.email)
+    manager.goto(programme_url)
+    manager.get_by_role("link", name="Write the final report").click()
+    manager.get_by_role("button", name="Sign and submit the report").click()
+    assert manager.locator(".govuk-error-summary").is_visible()
+    manager.get_by_label("Pass").check()
+    manager.get_by_label("Final report").fill("Meets the KSS at ASYE level.")
+    manager.get_by_role("button", name="Sign and submit the report").click()
+    assert "Final report submitted" in manager.content()
+
+    assessor = browser.new_context().new_page()
+    _sign_in(assessor, base, c.assessor.user.email)
+    assessor.goto(programme_url)
+    assessor.get_by_role("button", name="Sign as assessor and hand to the panel").click()
+    assert "Handed to the panel" in assessor.content()
+    assessor.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-handed-to-panel.png",
+                        full_page=True)
+    _assert_accessible(assessor, "programme handed to the panel")

@@ -174,7 +174,7 @@ def test_psw_approves_grade_11_and_service_manager_makes_sap_change_and_stores_f
 
 
 def test_no_route_has_an_appeal(pack):
-    """Section 7 (Derbyshire), 002_6df34af9a85cb432.txt: no appeal rule is stated."""
+    """DERBY-07, DERBY-26 (section 7 gap), 002_6df34af9a85cb432.txt: no appeal rule is stated."""
     for route in pack.routes:
         assert route.appeals == [] and "appeals" in route.not_stated
         assert appeal_due(pack, route.slug, dt.date(2026, 12, 18)) is None
@@ -227,3 +227,14 @@ def test_grade_8_scp_in_the_matrix_means_social_care_practitioner(pack):
     spinal column point."""
     assert pack.level("grade-8").title == "Grade 8 Social Care Practitioner"
     assert pack.level("grade-8").pay.scheme == "grade"
+
+
+def test_concerns_are_escalated_at_once_and_recorded_without_a_timer(pack):
+    """DERBY-31, 002_6df34af9a85cb432.txt: advice through supervision and reviews; concerns are
+    "escalated immediately" and recorded in supervision notes. The rule sits with the advisory
+    allocation matrix and no escalation timer is invented for it."""
+    matrix = pack.allocation_matrix
+    assert "DERBY-31" in matrix.rules and matrix.advisory
+    assert not any("DERBY-31" in e.rules for e in pack.escalations)
+    entry = next(e for e in pack.rules if e.id == "DERBY-31")
+    assert "no timer" in entry.note

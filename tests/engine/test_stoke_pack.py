@@ -389,3 +389,16 @@ def test_fail_cannot_be_recorded_before_a_referral(pack):
     assert [r.code for r in outcome_problems(pack, "asye", "fail")] == ["needs-prior-outcome"]
     assert outcome_problems(pack, "asye", "fail", prior_outcomes={"refer"}) == []
     assert outcome_problems(pack, "asye", "pass") == []
+
+
+def test_minimum_quality_standard_lines_are_the_rules_they_name(pack, programme):
+    """STOKE-53, 001_cfd4d7839e7e381c.txt: the per-NQSW compliance report's lines (induction,
+    learning agreement in month 1, reviews at 3/6/9/11 months or 3-monthly part time, KSS/PCF
+    portfolio, three observations, caseload of 16) each read a rule the pack places."""
+    assert "STOKE-53" in programme.rules
+    placed = _rules_used(pack.routes)
+    for line in ("STOKE-08", "STOKE-09", "STOKE-15", "STOKE-16", "STOKE-24", "STOKE-25",
+                 "STOKE-26"):
+        assert line in placed, line
+    assert programme.caseload.cap == 16
+    assert programme.learning_agreement.due_within.months == 1

@@ -398,3 +398,23 @@ def test_returned_portfolio_versions_stay_readable(lincs, client_for, in_scope):
         services.portfolio_return(actor=p["admin"], case=case, reason="Deferred")
     page = client_for(p["worker"]).get(_url("portfolio_version", council, portfolio_id=old.pk))
     assert page.status_code == 200 and "Appraisal v1" in page.content.decode()
+
+
+def test_checklist_and_grid_queries_are_the_same_for_10_and_300_items(lincs, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portfolios.models import Portfolio
+    council, p, case = lincs
+    client = client_for(p["worker"])
+    url = _url("portfolio_case", council, case_id=case.pk)
+    counts = {}
+    for n in (10, 300):
+        with scopes_disabled():
+            EvidenceItem.objects.filter(portfolio=Portfolio.objects.get(case=case)).delete()
+        _bulk_items(case, p["worker"], n)
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts[n] = len(ctx.captured_queries)
+    assert counts[10] == counts[300]

@@ -7,6 +7,11 @@
 - ``test [--pack PATH]... FILE_OR_FOLDER...``: run scenario files (rule-scenarios.md). Prints
   nothing for a pass, a block per failure, then ``N passed, M failed``; exit 1 on failures,
   2 when a file cannot be read or is invalid. Needs no database.
+- ``coverage [--pack PATH]... [FOLDER]``: per council, every catalogue rule ID with the number
+  of scenarios (under FOLDER, default the pack folder's ``scenarios``) and the pack elements
+  naming it, and for rules no scenario asks about the catalogue ``note`` (and ``tested_by``).
+  Exit 1 when a rule ID is named by no element and has no note, when a council's ID sequence
+  has a gap, or when a scenario names a rule ID outside its catalogue; 2 on unreadable files.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from councils.rules.loader import PackError, load_all_packs, load_pack_file
+from councils.rules.loader import PackError, load_all_packs, load_pack_file, pack_dir
+from councils.rules.schema import RulePack
 
 
 def _pack_paths(paths: list[str]) -> list[Path]:
@@ -41,6 +47,9 @@ class Command(BaseCommand):
         t = sub.add_parser("test", help="run scenario files against the packs")
         t.add_argument("--pack", action="append", default=[], dest="packs")
         t.add_argument("paths", nargs="+")
+        c = sub.add_parser("coverage", help="rule IDs asked by scenarios or covered otherwise")
+        c.add_argument("--pack", action="append", default=[], dest="packs")
+        c.add_argument("paths", nargs="*")
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -48,6 +57,8 @@ class Command(BaseCommand):
             code = self._validate(options["paths"])
         elif action == "load":
             code = self._load(options["paths"])
+        elif action == "coverage":
+            code = self._coverage(options["packs"], options["paths"])
         else:
             code = self._test(options["packs"], options["paths"])
         if code:
@@ -86,9 +97,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{state} {p} ({row.version} from {row.effective_from})")
         return 1 if failed else 0
 
-    def _test(self, pack_paths: list[str], paths: list[str]) -> int:
-        from progression.engine.scenarios import run_files
-
+    def _packs(self, pack_paths: list[str]) -> dict[str, RulePack] | None:
+        """The pack folder's packs, each ``--pack`` winning for its council (None on error)."""
         try:
             packs = load_all_packs()
             for p in pack_paths:
@@ -97,9 +107,52 @@ class Command(BaseCommand):
         except PackError as exc:
             for issue in exc.errors:
                 self.stderr.write(str(issue))
-            return 2
+            return None
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+        return packs
+
+    def _coverage(self, pack_paths: list[str], paths: list[str]) -> int:
+        from progression.engine.coverage import coverage_report, pack_coverage
+        from progression.engine.scenarios import (
+            ScenarioFormatError,
+            collect_files,
+            parse_scenario_file,
+        )
+
+        packs = self._packs(pack_paths)
+        if packs is None:
+            return 2
+        folders = paths or [str(pack_dir() / "scenarios")]
+        scenarios = []
+        errors: list[ScenarioFormatError] = []
+        for f in collect_files(folders):
+            try:
+                scenarios.extend(parse_scenario_file(f, packs))
+            except ScenarioFormatError as exc:
+                errors.append(exc)
+        for err in errors:
+            self.stderr.write(f"error: {err}")
+        if errors:
+            return 2
+        # Only the councils the scenarios or --pack options concern, else every pack.
+        wanted = {s.council for s in scenarios} | {
+            load_pack_file(p).council.slug for p in pack_paths}
+        failed = False
+        for slug in sorted(wanted or packs):
+            cov = pack_coverage(packs[slug], scenarios)
+            for line in coverage_report(cov):
+                self.stdout.write(line)
+            self.stdout.write("")
+            failed = failed or not cov.ok
+        return 1 if failed else 0
+
+    def _test(self, pack_paths: list[str], paths: list[str]) -> int:
+        from progression.engine.scenarios import run_files
+
+        packs = self._packs(pack_paths)
+        if packs is None:
+            return 2
         results, errors = run_files(paths, packs)
         for err in errors:
             self.stderr.write(f"error: {err}")
