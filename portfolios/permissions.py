@@ -20,6 +20,10 @@ from portfolios.models import CaseStatus, ProgressionCase
 #: sitting the case is listed on. The panels app appends to this list.
 PANEL_ACCESS: list[Callable[[Membership, ProgressionCase], bool]] = []
 
+#: Extra "may return this submitted portfolio" predicates (actor, case) -> bool: the chair
+#: of the sitting that adjourned or deferred it (panels app).
+PANEL_RETURN: list[Callable[[Membership, ProgressionCase], bool]] = []
+
 
 @dataclass(frozen=True)
 class CaseAccess:

@@ -38,7 +38,7 @@ from portfolios.models import (
     can_transition,
     sitting_validator,
 )
-from portfolios.permissions import case_access
+from portfolios.permissions import PANEL_RETURN, case_access
 from portfolios.selectors import (
     case_pack,
     content_digest,
@@ -653,9 +653,10 @@ def portfolio_return(*, actor: Membership, case: ProgressionCase, reason: str) -
     of the items; the submitted version stays readable and unchanged."""
     case = _lock(case)
     access = case_access(actor, case)
-    if not (access.manage or access.is_lead_assessor):
-        raise PermissionDenied("Only a council administrator or the lead assessor returns a "
-                               "portfolio.")
+    if not (access.manage or access.is_lead_assessor
+            or any(check(actor, case) for check in PANEL_RETURN)):
+        raise PermissionDenied("Only a council administrator, the lead assessor or the chair "
+                               "of the panel that heard it returns a portfolio.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the portfolio is returned."})
     _move(case, CaseStatus.RETURNED)
