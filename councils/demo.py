@@ -7,9 +7,12 @@ reference frameworks are real data every installation needs; the people are demo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 
 from councils.audit import audit_log
@@ -86,6 +89,39 @@ DEMO_PEOPLE: tuple[tuple[str, str, str], ...] = (
     (Role.HR, "Harry Iqbal", "HR adviser"),
     (Role.COUNCIL_ADMIN, "Isla Jones", "Workforce development officer"),
     (Role.PRINCIPAL_SOCIAL_WORKER, "Jamal Kelly", "Principal social worker"),
+)
+
+# Roles a demo person holds on top of their own, by (council slug, demo role). Lincolnshire's
+# line manager is the worker's Practice Supervisor, the role that confirms readiness before a
+# panel booking (LINCS-05), so the demo portfolio can be signed through the real service.
+EXTRA_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("lincolnshire", Role.LINE_MANAGER): (Role.PRACTICE_SUPERVISOR,),
+}
+
+
+@dataclass(frozen=True)
+class ExtraPerson:
+    """A second social worker in one council, reporting to that council's demo line manager:
+    the demo activity (progression.demo_activity) gives them a programme or a case."""
+
+    council: str
+    local_part: str
+    full_name: str
+    job_title: str
+    label: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.local_part}@{self.council}.demo"
+
+
+EXTRA_PEOPLE: tuple[ExtraPerson, ...] = (
+    # A second NQSW further into the year, with an overdue review (STOKE-15).
+    ExtraPerson("stoke-on-trent", "nqsw2", "Leah Morgan", "Newly qualified social worker",
+                "Social worker (second NQSW)"),
+    # The demo social worker of Derbyshire is on grade 9; this one is on grade 10 (DERBY-14).
+    ExtraPerson("derbyshire", "grade-10-social-worker", "Omar Price", "Social worker",
+                "Social worker (grade 10)"),
 )
 
 # The councils the agency worker belongs to (a person in two councils switches between them).
@@ -181,9 +217,20 @@ def council_ensure(spec: CouncilSpec) -> Council:
     return council
 
 
+def demo_password_encoded(password: str) -> str:
+    """One hash of ``password`` for every demo user: the stored hash of an existing demo user
+    when it matches, else a new one. Hashing is deliberately slow (about a second each on a
+    small machine), so hashing once instead of twice per person keeps ``load_demo`` fast."""
+    probe = User.objects.filter(email=OPERATOR_EMAIL).values_list("password", flat=True).first()
+    if probe and check_password(password, probe):
+        return probe
+    return make_password(password)
+
+
 def user_ensure(*, email: str, full_name: str, password: str, is_staff: bool = False,
-                is_superuser: bool = False) -> User:
-    """The user with ``email``; the password is reset to ``password`` only when it differs."""
+                is_superuser: bool = False, encoded: str | None = None) -> User:
+    """The user with ``email``; the password is reset to ``password`` only when it differs.
+    ``encoded`` (from ``demo_password_encoded(password)``) is stored instead of hashing again."""
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, full_name=full_name)
@@ -191,7 +238,10 @@ def user_ensure(*, email: str, full_name: str, password: str, is_staff: bool = F
     user.is_staff = is_staff
     user.is_superuser = is_superuser
     user.is_active = True
-    if not user.has_usable_password() or not user.check_password(password):
+    if encoded is not None:
+        if user.password != encoded:
+            user.password = encoded
+    elif not user.has_usable_password() or not user.check_password(password):
         user.set_password(password)
     user.full_clean()
     user.save()
@@ -223,7 +273,8 @@ def member_ensure(*, council: Council, user: User, roles: list[str], team: Team 
 
 
 @transaction.atomic
-def demo_people_ensure(council: Council, *, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
+def demo_people_ensure(council: Council, *, password: str = DEMO_PASSWORD,
+                       encoded: str | None = None) -> list[DemoLogin]:
     """One demo person per role in ``council``; the social worker reports to the line manager,
     who reports to the team manager."""
     logins: list[DemoLogin] = []
@@ -232,12 +283,22 @@ def demo_people_ensure(council: Council, *, password: str = DEMO_PASSWORD) -> li
         made: dict[str, Membership] = {}
         for role, full_name, job_title in DEMO_PEOPLE:
             email = demo_email(role, council.slug)
-            user = user_ensure(email=email, full_name=full_name, password=password)
-            made[role] = member_ensure(council=council, user=user, roles=[role], team=team,
+            user = user_ensure(email=email, full_name=full_name, password=password,
+                               encoded=encoded)
+            roles = [role, *EXTRA_ROLES.get((council.slug, role), ())]
+            made[role] = member_ensure(council=council, user=user, roles=roles, team=team,
                                        job_title=job_title)
             logins.append(DemoLogin(council.name, Role(role).label, email))
         _set_line_manager(made[Role.LINE_MANAGER], made[Role.TEAM_MANAGER])
         _set_line_manager(made[Role.SOCIAL_WORKER], made[Role.LINE_MANAGER])
+        for extra in EXTRA_PEOPLE:
+            if extra.council != council.slug:
+                continue
+            user = user_ensure(email=extra.email, full_name=extra.full_name, password=password,
+                               encoded=encoded)
+            member_ensure(council=council, user=user, roles=[Role.SOCIAL_WORKER], team=team,
+                          job_title=extra.job_title, line_manager=made[Role.LINE_MANAGER])
+            logins.append(DemoLogin(council.name, extra.label, extra.email))
     return logins
 
 
@@ -248,9 +309,11 @@ def _set_line_manager(membership: Membership, manager: Membership) -> None:
 
 
 @transaction.atomic
-def agency_worker_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
+def agency_worker_ensure(*, password: str = DEMO_PASSWORD,
+                         encoded: str | None = None) -> list[DemoLogin]:
     """An agency social worker who is a member of two councils (``AGENCY_COUNCILS``)."""
-    user = user_ensure(email=AGENCY_EMAIL, full_name="Kai Lewis", password=password)
+    user = user_ensure(email=AGENCY_EMAIL, full_name="Kai Lewis", password=password,
+                       encoded=encoded)
     logins = []
     for slug in AGENCY_COUNCILS:
         council = Council.objects.get(slug=slug)
@@ -266,21 +329,29 @@ def agency_worker_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
 
 
 @transaction.atomic
-def load_demo(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
-    """Frameworks, the five councils with teams, their demo people, the agency worker and the
-    platform operator. Idempotent. Returns the logins to print."""
+def load_demo(*, password: str = DEMO_PASSWORD, today: dt.date | None = None) -> list[DemoLogin]:
+    """Frameworks, the five councils with teams, their demo people, the agency worker, the
+    platform operator, then the demo activity (ASYE programmes, portfolios) dated relative to
+    ``today`` (default: the local date). Idempotent. Returns the logins to print."""
+    today = today or timezone.localdate()
+    encoded = demo_password_encoded(password)
     frameworks_ensure()
     logins: list[DemoLogin] = []
     for spec in COUNCILS:
         council = council_ensure(spec)
-        logins += demo_people_ensure(council, password=password)
-    logins += agency_worker_ensure(password=password)
+        logins += demo_people_ensure(council, password=password, encoded=encoded)
+    logins += agency_worker_ensure(password=password, encoded=encoded)
     # Rule packs and the demo social workers' career records (progression.demo_records).
     from progression.demo_records import demo_rules_ensure
 
-    demo_rules_ensure(demo_email=demo_email)
+    demo_rules_ensure(demo_email=demo_email, today=today)
+    # What the demo people have done: programmes, reviews, caseloads, portfolios (all through
+    # the real services; progression.demo_activity).
+    from progression.demo_activity import demo_activity_ensure
+
+    demo_activity_ensure(today=today)
     user_ensure(email=OPERATOR_EMAIL, full_name="Platform operator", password=password,
-                is_staff=True, is_superuser=True)
+                is_staff=True, is_superuser=True, encoded=encoded)
     logins.append(DemoLogin("(all councils, Django admin)", "Platform operator", OPERATOR_EMAIL))
     return logins
 

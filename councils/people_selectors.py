@@ -7,11 +7,20 @@ object or raises ``Http404``, the same 404 whether the id is missing or another 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from councils.models import MANAGER_ROLES, Council, Membership, RoleAssignment, Team
+from councils.models import (
+    MANAGER_ROLES,
+    AuditEvent,
+    Council,
+    Membership,
+    Role,
+    RoleAssignment,
+    Team,
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +124,78 @@ def line_manager_chain(membership: Membership) -> list[int]:
             .first()
         )
     return chain
+
+
+# How the person's history names the foundation's own actions; other apps' actions are shown
+# by their dotted name made readable ("career_record.hours_added" -> "Career record: hours
+# added").
+HISTORY_LABELS: dict[str, str] = {
+    "membership.invited": "Invited to the council",
+    "membership.created": "Added to the council",
+    "membership.updated": "Roles, team or line manager changed",
+    "membership.deactivated": "Deactivated",
+    "membership.reactivated": "Reactivated",
+}
+_CHANGE_NAMES = {"roles": "roles", "team": "team", "line_manager": "line manager",
+                 "job_title": "job title"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a person's history in a council, ready to show."""
+
+    at: datetime
+    what: str
+    detail: str
+    actor: str
+
+
+_WORDS = {"asye": "ASYE", "eoi": "expression of interest", "la": "learning agreement",
+          "cwa": "complex work agreement"}
+
+
+def _history_label(action: str) -> str:
+    if action in HISTORY_LABELS:
+        return HISTORY_LABELS[action]
+    subject, _, verb = action.rpartition(".")
+    words = [_WORDS.get(word, word) for word in subject.replace(".", "_").split("_") if word]
+    subject = " ".join(words)
+    subject = subject[:1].upper() + subject[1:]
+    verb = verb.replace("_", " ")
+    return f"{subject}: {verb}" if subject else verb.capitalize()
+
+
+def _history_detail(event: AuditEvent) -> str:
+    """For a membership change, what changed (roles by name); empty for other events."""
+    if event.action not in {"membership.updated", "membership.invited"}:
+        return ""
+    before = event.data.get("before") or {}
+    after = event.data.get("after") or {}
+    roles = ", ".join(Role(r).label for r in after.get("roles", []) if r in Role.values)
+    if event.action == "membership.invited":
+        return f"Roles: {roles}" if roles else ""
+    changed = [label for key, label in _CHANGE_NAMES.items() if before.get(key) != after.get(key)]
+    detail = "Changed: " + ", ".join(changed) if changed else ""
+    if "roles" in changed and roles:
+        detail += f". Roles now: {roles}"
+    return detail
+
+
+def membership_history(council: Council, membership: Membership,
+                       limit: int = 100) -> list[HistoryEntry]:
+    """The audit trail of ``membership`` in ``council``, newest first, in one query: events
+    about the membership itself and events of this council affecting its person. Never
+    anything of another council (the scope and the council filter both say so)."""
+    events = (
+        AuditEvent.objects.filter(council=council)
+        .filter(Q(affected_user_id=membership.user_id)
+                | Q(object_type=Membership._meta.label_lower, object_id=str(membership.pk)))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        HistoryEntry(at=event.created_at, what=_history_label(event.action),
+                     detail=_history_detail(event),
+                     actor=str(event.actor) if event.actor else "The system")
+        for event in events
+    ]

@@ -32,6 +32,7 @@ from councils.people_selectors import (
     MembershipFilters,
     access_membership,
     access_team,
+    membership_history,
     membership_list,
     team_list,
 )
@@ -118,6 +119,7 @@ def person_edit(request: HttpRequest, council_slug: str, membership_id: int) -> 
     return render(request, "councils/manage/person_edit.html", {
         "form": form, "person": membership,
         "can_deactivate": can_deactivate_membership(request.membership, membership),
+        "history": membership_history(request.council, membership),
     })
 
 

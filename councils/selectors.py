@@ -44,6 +44,9 @@ NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
     ("Eligibility checker", "eligibility_checker",
      frozenset({*MANAGER_ROLES, Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER,
                 Role.COUNCIL_ADMIN})),
+    ("Panels", "panels_sittings", SECTION_ROLES["panel"] | {Role.COUNCIL_ADMIN,
+                                                            Role.PRINCIPAL_SOCIAL_WORKER}),
+    ("Pay changes", "hr_pay_changes", frozenset({Role.HR})),
 ]
 
 
@@ -89,6 +92,8 @@ def navigation_for(
         slug = membership.council.slug
         for label, url_name, needs in NAVIGATION:
             if needs is not None and not roles & needs:
+                continue
+            if any(item.label == label for item in items):
                 continue
             url = _reverse_or_none(url_name, slug)
             if url is None:

@@ -206,6 +206,7 @@ class PayChangeStatus(models.TextChoices):
     AWAITING_DATE = "awaiting-date", "Effective date to be entered"
     READY = "ready", "Ready to export"
     EXPORTED = "exported", "Exported"
+    CANCELLED = "cancelled", "Cancelled by a correction"
 
 
 class ExportFormat(models.TextChoices):

@@ -26,6 +26,7 @@ CHUNK = 256 * 1024
 
 # Content types accepted for any evidence, and those accepted only for observation
 # recordings with consent recorded (video/audio).
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_TYPES = {
     "application/pdf": "PDF",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
@@ -47,6 +48,17 @@ EXTENSIONS = {
     "audio/ogg": {".ogg", ".oga"},
 }
 _PDF_SCRIPT = re.compile(rb"/(JS|JavaScript)\b")
+# Markup or script inside an image makes it a polyglot (a file that is also a web page).
+_MARKUP = re.compile(rb"<(script|html|svg|iframe|body)\b|<\?php", re.IGNORECASE)
+# A ZIP end-of-central-directory record sits in a zip's last 64 KB: a PDF or image with one
+# near its end is also an archive (a polyglot). A .docx is a zip and is exempt.
+_ZIP_END = b"PK\x05\x06"
+_TAIL = 66 * 1024
+_IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+# Inner extensions that disguise a program or a web page ("report.exe.pdf").
+_RISKY_EXTENSIONS = frozenset({
+    ".exe", ".com", ".bat", ".cmd", ".scr", ".msi", ".js", ".vbs", ".ps1", ".sh", ".jar",
+    ".html", ".htm", ".svg", ".php", ".hta", ".lnk", ".dll", ".docm", ".xlsm"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()-]+")
 
 
@@ -64,6 +76,12 @@ def clean_original_name(name: str) -> str:
     if not name or "/" in name or "\\" in name or name.startswith(".") or ".." in name:
         raise ValidationError({"file": "The file name must be a plain name, without a folder "
                                        "path (for example observation.pdf)."})
+    inner = {"." + part.lower() for part in name.split(".")[1:-1]}
+    if inner & _RISKY_EXTENSIONS:
+        raise ValidationError({"file": "The file name hides another file type ("
+                                       + ", ".join(sorted(inner & _RISKY_EXTENSIONS))
+                                       + "). Rename it with one extension, for example "
+                                         "observation.pdf."})
     cleaned = _SAFE_NAME.sub("_", name).strip()[:150]
     if not cleaned:
         raise ValidationError({"file": "Give the file a name made of letters and numbers."})
@@ -104,7 +122,9 @@ def store_upload(upload: UploadedFile, *, kind: str, recording_allowed: bool) ->
     size = 0
     head = b""
     script = False
+    markup = False
     tail = b""
+    end = b""  # the last _TAIL bytes, for the zip end record
     fd, tmp_path = tempfile.mkstemp(prefix="evidence-", dir=_tmp_dir())
     try:
         with os.fdopen(fd, "wb") as out:
@@ -118,7 +138,10 @@ def store_upload(upload: UploadedFile, *, kind: str, recording_allowed: bool) ->
                 # Keep a small overlap so a keyword split across chunks is still found.
                 if _PDF_SCRIPT.search(tail + chunk):
                     script = True
+                if _MARKUP.search(tail + chunk):
+                    markup = True
                 tail = chunk[-16:]
+                end = (end + chunk)[-_TAIL:]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
@@ -140,6 +163,12 @@ def store_upload(upload: UploadedFile, *, kind: str, recording_allowed: bool) ->
             raise ValidationError({"file": f"The file is named {original} but its content is "
                                            f"a {accepted[mime]}. Rename it or choose the "
                                            "right file."})
+        docx = mime == DOCX
+        if (not docx and _ZIP_END in end) or (mime in _IMAGE_TYPES and markup):
+            raise ValidationError({"file": f"The file is a {accepted[mime]} that also holds "
+                                           "another kind of file (an archive or web page "
+                                           "code), which is not allowed in evidence. Save it "
+                                           "again as a plain file and try again."})
         if mime == "application/pdf" and script:
             raise ValidationError({"file": "The PDF contains JavaScript, which is not allowed "
                                            "in evidence. Print it to a new PDF and try again."})

@@ -154,10 +154,19 @@ class StartForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 4}))
     statement = forms.CharField(label="Expression of intent", required=False,
                                 widget=forms.Textarea(attrs={"rows": 6}))
+    flags = forms.MultipleChoiceField(
+        label="Requests for this route", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Tick only what applies to the route you chose.")
 
     def __init__(self, *args, pack: RulePack, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["route_slug"].choices = [(r.slug, r.title) for r in pack.routes]
+        # Route flags (e.g. progression-requested, HALTON-04) as "<route>:<flag>" choices.
+        self.fields["flags"].choices = [
+            (f"{r.slug}:{f}", f"{r.title}: {f.replace('-', ' ')}")
+            for r in pack.routes for f in r.flags]
+        if not self.fields["flags"].choices:
+            del self.fields["flags"]
         reasons = [r.opening.reason_label for r in pack.routes
                    if r.opening and r.opening.reason_required]
         if reasons:
@@ -176,6 +185,12 @@ class StartForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(*[Field(n) for n in self.fields])
         self.helper.add_input(Submit("start", "Start this route"))
+
+    def chosen_flags(self) -> list[str]:
+        """The ticked flags of the chosen route (flags of other routes are ignored)."""
+        route = self.cleaned_data["route_slug"]
+        return [value.split(":", 1)[1] for value in self.cleaned_data.get("flags") or []
+                if value.split(":", 1)[0] == route]
 
 
 class SignoffForm(forms.Form):

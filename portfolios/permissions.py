@@ -43,6 +43,10 @@ class CaseAccess:
         the worker (for the worker's own signature) or someone with sight of the case."""
         if role == Role.SOCIAL_WORKER:
             return self.is_worker
+        if role == Role.LEAD_ASSESSOR:
+            # The case's lead assessor is appointed to the case (NELC-26); the role is held
+            # through that appointment, not as a standing role of the member.
+            return self.is_lead_assessor
         return (role in self.roles and not self.is_worker
                 and (self.in_chain or self.is_lead_assessor))
 

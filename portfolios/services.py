@@ -48,6 +48,7 @@ from portfolios.selectors import (
     sitting_date,
 )
 from progression import engine
+from progression.engine.dates import add_months
 from progression.engine_inputs import person_record_for
 from progression.models import CareerRecord
 
@@ -75,8 +76,12 @@ def _route(pack: RulePack, slug: str) -> Route:
 
 @transaction.atomic
 def case_open(*, actor: User, worker: Membership, route_slug: str, today: dt.date,
-              reason: str = "", statement: str = "") -> ProgressionCase:
+              reason: str = "", statement: str = "",
+              flags: Iterable[str] = ()) -> ProgressionCase:
     """Open a case on ``route_slug`` under the pack version in force ``today``.
+
+    ``flags``: case flags the route offers (``Route.flags``), e.g. Halton's
+    progression-requested (HALTON-04), which switch the pack's conditional requirements on.
 
     Route opening conditions from the pack: a required reason (Derbyshire without-ASYE,
     DERBY-09) and team tags (Lincolnshire FAST/CWD, LINCS-04). A route with an expression of
@@ -102,6 +107,10 @@ def case_open(*, actor: User, worker: Membership, route_slug: str, today: dt.dat
                     "This route is open only to teams tagged "
                     + " or ".join(t.upper() for t in opening.team_tags_any)
                     + f" ({', '.join(opening.rules)}); your team is not.")
+    flags = sorted(set(flags))
+    unknown_flags = set(flags) - set(route.flags)
+    if unknown_flags:
+        errors["flags"] = "This route does not offer: " + ", ".join(sorted(unknown_flags)) + "."
     if route.expression_of_intent is not None and not statement.strip():
         errors["statement"] = ("Write your expression of intent: why you are ready "
                                f"({', '.join(route.expression_of_intent.rules)}).")
@@ -116,7 +125,7 @@ def case_open(*, actor: User, worker: Membership, route_slug: str, today: dt.dat
     case = ProgressionCase(
         council=worker.council, worker=worker, route_slug=route_slug, pack_version=version,
         status=CaseStatus.AWAITING_SUPPORT if eoi and eoi.support_role else CaseStatus.BUILDING,
-        opening_reason=reason.strip(), opened_by=actor,
+        opening_reason=reason.strip(), opened_by=actor, flags=flags,
     )
     case.full_clean()
     case.save()
@@ -128,7 +137,7 @@ def case_open(*, actor: User, worker: Membership, route_slug: str, today: dt.dat
     audit_log(council=case.council, actor=actor, action="case.opened", obj=case,
               affected_user=worker.user,
               data={"after": {"route": route_slug, "pack_version": version.version,
-                              "reason": case.opening_reason}})
+                              "reason": case.opening_reason, "flags": flags}})
     return case
 
 
@@ -555,6 +564,44 @@ def signoff_record(*, actor: Membership, case: ProgressionCase, index: int, role
     return signoff
 
 
+def _next_sitting_words(pack: RulePack, route: Route, sitting: str) -> str:
+    """", or book the next sitting, <when>": the pack's next sitting after the booked one
+    (empty when the calendar names none, e.g. sittings the administrator schedules)."""
+    cal = route.calendar
+    if cal is None or cal.kind != "month-only":
+        return ""
+    after = add_months(sitting_date(sitting).replace(day=1), 1)
+    nxt = engine.next_submission(pack, route.slug, after).next_on
+    if isinstance(nxt, str):
+        when = dt.date.fromisoformat(nxt + "-01").strftime("%B %Y")
+    elif isinstance(nxt, dt.date):
+        when = f"{nxt:%-d %B %Y}"
+    else:
+        return ""
+    return f", or book the next sitting, {when}"
+
+
+def _eligibility_problems(case: ProgressionCase, overview) -> list[str]:
+    """Route eligibility on the date the submission is for (DERBY-01: 12 months pro rata by
+    the submission date; booked sittings: on the sitting, as at booking)."""
+    pack, route = overview.pack, overview.route
+    if not route.eligibility:
+        return []
+    record = CareerRecord.objects.filter(council=case.council, membership=case.worker).first()
+    if case.sitting:
+        sitting_on = case.sitting if len(case.sitting) == 7 else sitting_date(case.sitting)
+        person = person_record_for(case.worker, on=sitting_date(case.sitting), record=record,
+                                   flags=tuple(case.flags))
+        result = engine.sitting_eligibility(pack, route.slug, person, sitting_on)
+    elif overview.submit_on is not None:
+        person = person_record_for(case.worker, on=overview.submit_on, record=record,
+                                   flags=tuple(case.flags))
+        result = engine.route_eligibility(pack, route.slug, person, overview.submit_on)
+    else:
+        return []
+    return [f"Not eligible for this route: {r.message} ({r.rule})." for r in result.reasons]
+
+
 def submission_problems(case: ProgressionCase, today: dt.date,
                         anonymisation_attested: bool) -> list[str]:
     """Every reason the portfolio cannot be submitted today, in plain words (empty: it can)."""
@@ -584,7 +631,9 @@ def submission_problems(case: ProgressionCase, today: dt.date,
             if today > due and (cal is None or cal.submission_late != "next-window"):
                 problems.append(f"The submission date {due:%-d %B %Y} has passed; late "
                                 "portfolios are refused unless the case is reopened"
-                                + (f" ({', '.join(cal.rules)})." if cal else "."))
+                                + (f" ({', '.join(cal.rules)})" if cal else "")
+                                + _next_sitting_words(pack, route, case.sitting) + ".")
+    problems.extend(_eligibility_problems(case, overview))
     if overview.checklist is not None and not overview.checklist.complete:
         for req, status, _ in overview.requirements:
             if status.applies and status.blocking and status.missing:
@@ -636,7 +685,9 @@ def portfolio_submit(*, actor: Membership, case: ProgressionCase, today: dt.date
         submit_for=case.sitting or (overview_target.isoformat() if overview_target else ""),
         submitted_by=actor.user, anonymisation_attested=anonymisation_attested,
     )
-    submission.full_clean()
+    # An empty manifest is valid: a route whose pack asks no portfolio evidence (Halton's
+    # ASYE panel without a progression request) is still submitted to its sitting.
+    submission.full_clean(exclude=["manifest"])
     submission.save()
     _move(case, CaseStatus.SUBMITTED)
     case.save(update_fields=["status"])

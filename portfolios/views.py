@@ -79,7 +79,8 @@ def case_start(request: HttpRequest, council_slug: str) -> HttpResponse:
             case = services.case_open(actor=request.user, worker=request.membership,
                                       route_slug=form.cleaned_data["route_slug"], today=today,
                                       reason=form.cleaned_data.get("reason") or "",
-                                      statement=form.cleaned_data.get("statement") or "")
+                                      statement=form.cleaned_data.get("statement") or "",
+                                      flags=form.chosen_flags())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

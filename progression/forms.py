@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size,
 from django import forms
 from django.core.exceptions import ValidationError
 
+from councils.forms import MarkInputErrorsMixin
 from progression.models import AbsenceReason, CareerRecord, swe_number_validator
 from progression.services import DETAIL_FIELDS, PAY_FIELDS
 
@@ -45,7 +46,7 @@ def _initial(record: CareerRecord, names: tuple[str, ...]) -> dict:
     return {name: getattr(record, name) for name in names}
 
 
-class CareerDetailsForm(forms.Form):
+class CareerDetailsForm(MarkInputErrorsMixin, forms.Form):
     """Registration, qualification, employment and ASYE (council administrators)."""
 
     swe_registration_number = forms.CharField(
@@ -157,6 +158,24 @@ class HoursForm(forms.Form):
         self.helper.layout = Layout(
             Field("effective_from"), Field.text("fte", field_width=Fixed.FIVE),
             Field.text("note", field_width=Fluid.TWO_THIRDS), Submit("submit", "Add hours"),
+        )
+
+
+class FteOnDateForm(forms.Form):
+    """Ask the record for the FTE on any date (a GET form on the career record page)."""
+
+    on = DateField(label="Date", required=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].error_messages["required"] = "Enter the date to show the FTE on"
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "fte-on-date"
+        self.helper.form_action = "#working-hours"  # the answer is in that section
+        self.helper.layout = Layout(
+            Field("on"),
+            Submit("show", "Show FTE on this date", css_class="govuk-button--secondary"),
         )
 
 

@@ -215,6 +215,11 @@ class AsyeProgramme(CouncilOwned):
     flags = models.JSONField(default=list, blank=True)
     enrolled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # STOKE-13: the ceiling passed with no decision; escalated once to the pack's roles.
+    ceiling_escalated_on = models.DateField(null=True, blank=True)
+    ceiling_escalated_to = models.JSONField(default=list, blank=True)
+    # When the escalation e-mails went (the mail task sends them once).
+    ceiling_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on", "pk"]
@@ -300,6 +305,8 @@ class Review(CouncilOwned):
     actions = models.TextField("actions and targets for the next period", blank=True)
     concerns = models.TextField(blank=True)
     complex_work_ready = models.BooleanField("ready for complex work", null=True, blank=True)
+    # STOKE-15 "each one also reviews the Learning Agreement": what the review agreed about it.
+    learning_agreement_review = models.TextField("learning agreement revisited", blank=True)
     held_on = models.DateField(null=True, blank=True)
     waived_reason = models.TextField(blank=True)
     waived_on = models.DateField(null=True, blank=True)
@@ -520,6 +527,8 @@ class CaseloadBreach(CouncilOwned):
     escalate_on = models.DateField(null=True, blank=True)
     escalated_on = models.DateField(null=True, blank=True)
     escalated_to = models.JSONField(default=list, blank=True)
+    # When the escalation e-mails went (the mail task sends them once).
+    notified_at = models.DateTimeField(null=True, blank=True)
     resolved_on = models.DateField(null=True, blank=True)
 
     class Meta:

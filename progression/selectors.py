@@ -68,3 +68,23 @@ def fte_on(hours: list[HoursPeriod], on: dt.date) -> Decimal | None:
             break
         current = period.fte
     return current
+
+
+@dataclass(frozen=True)
+class RecordOnDate:
+    """What the record says about one date: the FTE in force and the extended absences
+    covering it (CONV-05: part-time work is known on any date)."""
+
+    on: dt.date
+    fte: Decimal | None
+    absences: list[ExtendedAbsence]
+
+
+def record_on(history: RecordHistory, on: dt.date) -> RecordOnDate:
+    """The FTE in force and the extended absences covering ``on``, from a loaded history
+    (no query)."""
+    return RecordOnDate(
+        on=on,
+        fte=fte_on(history.hours, on),
+        absences=[absence for absence in history.absences if absence.covers(on)],
+    )

@@ -20,10 +20,15 @@ from councils.models import MANAGER_ROLES, Role
 from councils.people_forms import apply_service_errors
 from councils.permissions import council_view
 from progression import services
-from progression.forms import AbsenceForm, CareerDetailsForm, HoursForm, PayForm
+from progression.forms import AbsenceForm, CareerDetailsForm, FteOnDateForm, HoursForm, PayForm
 from progression.models import CareerRecord
 from progression.permissions import RecordAccess, record_access
-from progression.selectors import access_career_record, career_record_history, fte_on
+from progression.selectors import (
+    access_career_record,
+    career_record_history,
+    fte_on,
+    record_on,
+)
 
 HOURS_ROLES = (Role.COUNCIL_ADMIN, *sorted(MANAGER_ROLES))
 
@@ -49,9 +54,13 @@ def career_record(request: HttpRequest, council_slug: str, membership_id: int) -
     record, access = _load(request, membership_id, lambda a: a.view)
     history = career_record_history(record)
     today = timezone.localdate()
+    # "FTE on a date": a GET form, bound only once asked (``?on_0=&on_1=&on_2=``).
+    fte_form = FteOnDateForm(request.GET if "on_0" in request.GET else None)
+    asked = record_on(history, fte_form.cleaned_data["on"]) if fte_form.is_valid() else None
     return render(request, "progression/career_record.html", {
         "record": record, "person": record.membership, "access": access,
         "history": history, "fte_today": fte_on(history.hours, today), "today": today,
+        "fte_form": fte_form, "asked": asked,
     })
 
 

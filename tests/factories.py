@@ -216,6 +216,62 @@ def _asye_child(council: Council, kind: str) -> int:
                                           requested_by=user).pk
 
 
+def _panel_decision(council: Council):
+    """A dated sitting chaired in ``council`` with a decision (and its record) on a case."""
+    import datetime as dt
+
+    from panels.models import AgendaItem, Decision, DecisionRecord, PanelSitting
+
+    case = progression_case_for(council)
+    chair = MembershipFactory(council=council, roles=[Role.PANEL_CHAIR])
+    with scopes_disabled():
+        sitting = PanelSitting.objects.create(
+            council=council, name="Panel", routes=[case.route_slug],
+            sitting_on=dt.date(2026, 9, 15), month="2026-09", chair=chair,
+            created_by=chair.user)
+        AgendaItem.objects.create(council=council, sitting=sitting, case=case,
+                                  listed_by=chair.user)
+        decision = Decision.objects.create(
+            council=council, case=case, sitting=sitting, outcome="pass", outcome_label="Pass",
+            decided_on=dt.date(2026, 9, 15), received_on=dt.date(2026, 9, 15),
+            issued_by=chair, from_level="level-1", to_level="level-2")
+        DecisionRecord.objects.create(council=council, decision=decision)
+    return decision
+
+
+def _pay_change_id(council: Council) -> int:
+    from panels.models import PayChange
+
+    decision = _panel_decision(council)
+    with scopes_disabled():
+        return PayChange.objects.create(
+            council=council, worker=decision.case.worker, decision=decision,
+            from_level="level-1", to_level="level-2", status="awaiting-date").pk
+
+
+def _appeal_id(council: Council) -> int:
+    import datetime as dt
+
+    from panels.models import Appeal
+
+    decision = _panel_decision(council)
+    with scopes_disabled():
+        return Appeal.objects.create(
+            council=council, case=decision.case, decision=decision, appeal_slug="a",
+            trigger="panel-decision", grounds="Process.", lodged_on=dt.date(2026, 9, 16),
+            lodged_by=decision.case.worker).pk
+
+
+def _batch_id(council: Council) -> int:
+    from panels.models import PayExportBatch
+
+    user = MembershipFactory(council=council, roles=[Role.HR]).user
+    with scopes_disabled():
+        number = PayExportBatch.objects.filter(council=council).count() + 1
+        return PayExportBatch.objects.create(council=council, number=number, format="csv",
+                                             rows=[], created_by=user).pk
+
+
 # URL keyword -> creates an object of that kind in the council and returns its URL value.
 # Add a line here when a view takes a new keyword (the isolation test tells you).
 URL_KWARG_FACTORIES: dict[str, Callable[[Council], Any]] = {
@@ -232,4 +288,10 @@ URL_KWARG_FACTORIES: dict[str, Callable[[Council], Any]] = {
     "breach_id": lambda council: _asye_child(council, "breach"),
     "agreement_id": lambda council: _asye_child(council, "agreement"),
     "study_day_id": lambda council: _asye_child(council, "study_day"),
+    # panels
+    "sitting_id": lambda council: _panel_decision(council).sitting_id,
+    "decision_id": lambda council: _panel_decision(council).pk,
+    "appeal_id": _appeal_id,
+    "pay_change_id": _pay_change_id,
+    "batch_id": _batch_id,
 }

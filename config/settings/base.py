@@ -160,7 +160,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progression.tasks.escalate_caseload_breaches",
         "schedule": 60 * 60 * 6,
     },
+    # STOKE-13: an open ASYE at its two-year ceiling escalates to the PCFSW and HR.
+    "escalate-asye-ceilings": {
+        "task": "progression.tasks.escalate_asye_ceilings",
+        "schedule": 60 * 60 * 6,
+    },
 }
+# Scheme and host of links in e-mails sent without a request (beat tasks).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 CACHES = {
     "default": (

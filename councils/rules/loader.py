@@ -104,7 +104,36 @@ def read_yaml(path: Path, *, with_node: bool = False) -> tuple[Any, yaml.Node | 
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PackError([PackIssue(name, "", line, f"not valid YAML: {exc}")]) from exc
+    except ValueError as exc:
+        # A scalar that looks like a date but is not one (2026-02-30): name its line.
+        line, value = _bad_timestamp(text)
+        what = f"{value!r} is not a real date" if value else "a date is not a real date"
+        raise PackError([PackIssue(name, "", line, f"{what} ({exc})")]) from exc
     return data, node, text
+
+
+def _bad_timestamp(text: str) -> tuple[int | None, str | None]:
+    """(line, text) of the first date-like scalar that is not a calendar date."""
+    try:
+        root = yaml.compose(text, Loader=StrictBoolLoader)
+    except yaml.YAMLError:
+        return None, None
+    stack = [root] if root is not None else []
+    constructor = StrictBoolLoader("")
+    while stack:
+        n = stack.pop(0)
+        if isinstance(n, yaml.ScalarNode):
+            if n.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    constructor.construct_yaml_timestamp(n)
+                except ValueError:
+                    return n.start_mark.line + 1, n.value
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack.extend((k, v))
+    return None, None
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

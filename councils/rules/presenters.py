@@ -627,7 +627,10 @@ def _programme_blocks(prog: s.Programme) -> list[Block]:
         elif isinstance(value, list):
             blocks.extend(node_block(f"{title}: {v.title}", v) for v in value)
         elif value is not None:
-            blocks.append(node_block(title, value))
+            # What happens when no part-time length is stated says nothing where one is.
+            skip = ({"part_time_not_stated"} if isinstance(value, s.ProgrammeLength)
+                    and value.part_time_months is not None else set())
+            blocks.append(node_block(title, value, skip=skip))
     if prog.supervision is not None:
         # Bands read better as one sentence each than as nested rows.
         sup = blocks[[b.title for b in blocks].index("Supervision")]

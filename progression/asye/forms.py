@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
 from councils.models import Council, Membership, Role
+from councils.rules.frameworks import PCF_DOMAINS
 from progression.forms import DateField
 from progression.models import (
     AbsenceFromDay,
@@ -78,6 +79,11 @@ class ReviewForm(AsyeForm):
                               widget=forms.Textarea(attrs={"rows": 4}))
     concerns = forms.CharField(label="Concerns", required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
+    learning_agreement_review = forms.CharField(
+        label="Learning agreement revisited", required=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this review agreed about the learning agreement and development plan: "
+                  "what changes, or that it stands as agreed.")
     complex_work_ready = forms.TypedChoiceField(
         label="Ready for complex work?", required=False, widget=forms.RadioSelect,
         coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None,
@@ -146,6 +152,9 @@ class ObservationSectionForm(AsyeForm):
     kss = forms.TypedMultipleChoiceField(label="KSS statements evidenced", required=False,
                                          coerce=int, widget=forms.CheckboxSelectMultiple,
                                          choices=[(i, f"KSS {i}") for i in range(1, 11)])
+    pcf = forms.MultipleChoiceField(label="PCF domains evidenced", required=False,
+                                    widget=forms.CheckboxSelectMultiple,
+                                    choices=list(PCF_DOMAINS.items()))
 
     LABELS = {"plan": "The worker's plan", "feedback": "Feedback from the person observed",
               "assessment": "The observer's assessment against the PCF and KSS",
@@ -158,6 +167,7 @@ class ObservationSectionForm(AsyeForm):
             del self.fields["consent_given"]
         if section != "assessment":
             del self.fields["kss"]
+            del self.fields["pcf"]
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
 
 

@@ -100,7 +100,9 @@ def _annotated(qs: QuerySet[AsyeProgramme], today: dt.date) -> QuerySet[AsyeProg
         return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
     open_reviews = Q(held_on__isnull=True, waived_on__isnull=True)
-    next_review = (Review.objects.filter(open_reviews, programme=OuterRef("pk"))
+    # The next review still ahead (overdue ones are counted apart, not "next").
+    next_review = (Review.objects.filter(open_reviews, programme=OuterRef("pk"),
+                                         due_on__gte=today)
                    .order_by("due_on").values("due_on")[:1])
     last_sup = (SupervisionSession.objects.filter(programme=OuterRef("pk"),
                                                   kind=SupervisionKind.INDIVIDUAL)
@@ -269,6 +271,17 @@ def supervision_compliance(p: AsyeProgramme, sessions: list[SupervisionSession],
                                  bool(due and due < today), late, len(sessions))
 
 
+# How each complexity gate mode reads on the page (STOKE-28..42).
+GATE_MODE_LABELS = {
+    "refused": "Refused",
+    "co-work-only": "Co-working only",
+    "allowed-with-conditions": "Allowed, with the conditions recorded",
+    "allowed-with-agreement": "Only under a signed complex work agreement",
+    "manager-decision": "The manager's decision, with a reason",
+    "allowed": "Allowed",
+}
+
+
 @dataclass
 class Detail:
     programme: AsyeProgramme
@@ -300,6 +313,8 @@ class Detail:
     not_stated: list[str] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)
     breach_procedure: bool = False  # the pack has a caseload breach procedure (STOKE-27)
+    breach_spec: object | None = None  # the pack's breach procedure (timer, who it goes to)
+    open_breach: bool = False
 
     @property
     def la_signed(self) -> list[tuple[str, object]]:
@@ -324,6 +339,7 @@ def programme_detail(p: AsyeProgramme, actor: Membership, today: dt.date) -> Det
     attendances = list(p.attendances.select_related("day").order_by("day__held_on"))
     allocations = list(p.allocations.select_related("case").filter(ended_on__isnull=True))
     caseload = sum(1 for a in allocations if a.role == AllocationRole.ALLOCATED)
+    breaches = list(p.caseload_breaches.all())
     la = p.learning_agreement
     la_due = la.due_on
     timeline: list[tuple[str, dt.date, str]] = [("Start", p.started_on, "done")]
@@ -345,8 +361,9 @@ def programme_detail(p: AsyeProgramme, actor: Membership, today: dt.date) -> Det
     gate_notes = []
     for kind in kinds:
         ans = allocation(pack_of(p), person, today, kind, None, "allocated-worker", p.route_slug)
-        gate_notes.append((kind, ans.allowed and ans.mode != "allowed-with-agreement",
-                           ans.mode))
+        gate_notes.append((kind.replace("-", " ").capitalize(),
+                           ans.allowed and ans.mode != "allowed-with-agreement",
+                           GATE_MODE_LABELS.get(ans.mode, ans.mode)))
     route = route_of(pack_of(p), p.route_slug)
     rules = {}
     if prog:
@@ -363,7 +380,7 @@ def programme_detail(p: AsyeProgramme, actor: Membership, today: dt.date) -> Det
         observations=list(p.observations.select_related("observer__user")),
         allocations=allocations, caseload=caseload,
         cap=prog.caseload.effective_cap() if prog and prog.caseload else None,
-        breaches=list(p.caseload_breaches.all()),
+        breaches=breaches,
         agreements=list(p.complex_work_agreements.prefetch_related("signatures")),
         study_days=list(p.study_days.all()),
         study_days_max=prog.study_days.max if prog and prog.study_days else None,
@@ -378,6 +395,8 @@ def programme_detail(p: AsyeProgramme, actor: Membership, today: dt.date) -> Det
         not_stated=list(prog.not_stated) if prog else [],
         rules=rules | ({"route": ", ".join(route.rules)} if route else {}),
         breach_procedure=bool(prog and prog.caseload and prog.caseload.breach),
+        breach_spec=prog.caseload.breach if prog and prog.caseload else None,
+        open_breach=any(b.resolved_on is None for b in breaches),
     )
 
 
@@ -468,3 +487,25 @@ def asye_home(membership: Membership, today: dt.date) -> AsyeHome:
                 home.missing.append(f"{a.series.title or a.series.slug}: attendance below "
                                     "the threshold")
     return home
+
+
+@dataclass
+class AllocationGuidance:
+    """The advisory matrix row of the worker's level and the complexity questions."""
+
+    level: str
+    row: dict[str, list[str]]
+    questions: list[str]
+    rules: str
+
+
+def allocation_guidance(p: AsyeProgramme) -> AllocationGuidance | None:
+    """DERBY-29/30: None when the programme's pack has no allocation matrix."""
+    pack = pack_of(p)
+    m = pack.allocation_matrix
+    if m is None:
+        return None
+    record = getattr(p.membership, "career_record", None)
+    level = (record.current_level if record is not None else "") or ""
+    return AllocationGuidance(level=level, row=matrix_row(pack, level) if level else {},
+                              questions=list(m.complexity_questions), rules=", ".join(m.rules))

@@ -162,6 +162,13 @@ def programme_enrol(*, actor: Membership, membership: Membership, started_on: dt
             errors.setdefault("credit_months", []).append(
                 "The council's policy does not state any credit for an earlier ASYE, so none "
                 "can be given.")
+        elif (prog.length is not None and prog.length.full_time_months is not None
+              and credit_months >= prog.length.full_time_months):
+            # A credit of the whole year is a completed ASYE, which STOKE-02 excludes.
+            errors.setdefault("credit_months", []).append(
+                f"The credit must be shorter than the {prog.length.full_time_months}-month "
+                f"programme: a whole programme credited is a completed ASYE "
+                f"({', '.join(prog.credit.rules)}).")
         elif not credit_evidence.strip():
             errors.setdefault("credit_evidence", []).append(
                 f"Describe the evidence the manager accepted for the credit "
@@ -316,8 +323,11 @@ def _review_locked(review: Review) -> tuple[Review, AsyeProgramme]:
 
 
 def review_record(*, actor: Membership, review: Review, kss_progress: str, actions: str,
-                  concerns: str, complex_work_ready: bool | None) -> Review:
-    """The review record (STOKE-17): the ASYE lead or the manager writes it before it is held."""
+                  concerns: str, complex_work_ready: bool | None,
+                  learning_agreement_review: str = "") -> Review:
+    """The review record (STOKE-17): the ASYE lead or the manager writes it before it is held.
+    ``learning_agreement_review`` is what the review agreed about the learning agreement
+    (STOKE-15: each review also reviews it); it is needed before anyone signs."""
     with transaction.atomic():
         review, programme = _review_locked(review)
         _open(programme)
@@ -326,6 +336,7 @@ def review_record(*, actor: Membership, review: Review, kss_progress: str, actio
             raise ValidationError("This review is closed: it was held or waived.")
         review.kss_progress, review.actions = kss_progress.strip(), actions.strip()
         review.concerns, review.complex_work_ready = concerns.strip(), complex_work_ready
+        review.learning_agreement_review = learning_agreement_review.strip()
         review.full_clean()
         review.save()
         review.signatures.all().delete()  # a changed record is signed again
@@ -346,9 +357,10 @@ def review_sign(*, actor: Membership, review: Review, on: dt.date) -> Review:
         _open(programme)
         if review.held_on or review.waived_on:
             raise ValidationError("This review is closed: it was held or waived.")
-        if not (review.kss_progress and review.actions):
-            raise ValidationError("Record the progress against the KSS and the actions "
-                                  "before signing.", code="incomplete")
+        if not (review.kss_progress and review.actions and review.learning_agreement_review):
+            raise ValidationError("Record the progress against the KSS, the actions and what "
+                                  "the review agreed about the learning agreement before "
+                                  "signing.", code="incomplete")
         attendees, held_by = review_parties(programme)
         signed = set(review.signatures.values_list("role", flat=True))
         mine = acting_roles(actor, programme)
@@ -506,9 +518,32 @@ def observation_create(*, actor: Membership, programme: AsyeProgramme, observer:
                 problems.append(f"The observer must be a registered social worker ({rule}).")
             if "on-active-asye" in req.excluded and on_asye:
                 problems.append(f"The observer cannot be on an ASYE themselves ({rule}).")
+        role = sorted(roles_of(observer))[0] if roles_of(observer) else ""
+        if req is not None and req.per_item_roles:
+            # NELC-14: each observation fills one slot with its own observer role (one by the
+            # ASYE co-ordinator, one by the line manager, one by the line manager or a senior
+            # social worker). The observer takes the first open slot their roles fit.
+            observer_roles = acting_roles(observer, programme)
+            taken = list(programme.observations.values_list("observer_role", flat=True))
+            slot = None
+            for options in req.per_item_roles:
+                fill = next((r for r in options if r in taken), None)
+                if fill is not None:
+                    taken.remove(fill)
+                    continue
+                match = next((r for r in options if r in observer_roles), None)
+                if match is not None and slot is None:
+                    slot = match
+            if slot is None:
+                open_slots = [" or ".join(r.replace("-", " ") for r in options)
+                              for options in req.per_item_roles]
+                problems.append(
+                    "The observations need, one each: " + "; ".join(open_slots) + ". This "
+                    "observer fills none of the observations still to plan "
+                    f"({', '.join(req.rules)}).")
+            role = slot or role
         if problems:
             raise ValidationError({"observer": problems})
-        role = sorted(roles_of(observer))[0] if roles_of(observer) else ""
         obs = Observation(council=programme.council, programme=programme, observer=observer,
                           observer_role=role, observer_registered=registered,
                           observer_on_asye=on_asye, observed_on=observed_on)
@@ -701,7 +736,11 @@ def caseload_breach_resolve(*, actor: Membership, breach: CaseloadBreach, on: dt
 
 def caseload_breaches_escalate(*, council: Council, on: dt.date) -> int:
     """Escalate every unresolved breach whose timer has run out (STOKE-27) to the pack's
-    ``escalate_to`` roles. Idempotent: an escalated breach is not escalated again."""
+    ``escalate_to`` roles. Idempotent: an escalated breach is not escalated again. Once the
+    transaction commits, the mail task tells the people holding those roles and prompts the
+    NQSW (``escalation_notify``)."""
+    from progression.tasks import send_asye_escalation
+
     count = 0
     with transaction.atomic():
         due = (CaseloadBreach.objects.select_for_update()
@@ -716,8 +755,117 @@ def caseload_breaches_escalate(*, council: Council, on: dt.date) -> int:
             audit_log(council=council, actor=None, action="asye.breach.escalated", obj=breach,
                       affected_user=breach.programme.membership.user,
                       data={"after": {"escalated_to": to}})
+            # Queued on commit (TransactionAwareTask): a rollback sends nothing.
+            send_asye_escalation.delay(council.pk, kind="breach", object_id=breach.pk)
             count += 1
     return count
+
+
+def programme_ceilings_escalate(*, council: Council, on: dt.date) -> int:
+    """STOKE-13: every programme still open (no hand-over to the panel, so no decision) whose
+    ceiling (``latest_end``) is on or before ``on`` is escalated once to the pack's
+    ``ceiling.escalate_to`` roles (PCFSW and HR at Stoke), who review next steps. Idempotent:
+    an escalated programme is not escalated again. Packs without a ceiling (NELC) have no
+    ``latest_end`` and are never escalated."""
+    from progression.models import OPEN_PROGRAMME_STATUSES
+    from progression.tasks import send_asye_escalation
+
+    count = 0
+    with transaction.atomic():
+        due = (AsyeProgramme.objects.select_for_update()
+               .filter(council=council, status__in=OPEN_PROGRAMME_STATUSES,
+                       latest_end__isnull=False, latest_end__lte=on,
+                       ceiling_escalated_on__isnull=True)
+               .select_related("pack_version", "membership__user"))
+        for programme in due:
+            prog = programme_rules(programme)
+            to = list(prog.ceiling.escalate_to) if prog and prog.ceiling else []
+            programme.ceiling_escalated_on, programme.ceiling_escalated_to = on, to
+            programme.save(update_fields=["ceiling_escalated_on", "ceiling_escalated_to"])
+            audit_log(council=council, actor=None, action="asye.ceiling.escalated",
+                      obj=programme, affected_user=programme.membership.user,
+                      data={"after": {"escalated_to": to,
+                                      "latest_end": programme.latest_end.isoformat()}})
+            send_asye_escalation.delay(council.pk, kind="ceiling", object_id=programme.pk)
+            count += 1
+    return count
+
+
+def _role_holders(council: Council, roles: list[str]) -> list[Membership]:
+    """Active members of ``council`` holding any of ``roles``."""
+    if not roles:
+        return []
+    return list(Membership.objects.filter(council=council, is_active=True,
+                                          roles__role__in=roles)
+                .select_related("user").distinct().order_by("pk"))
+
+
+def escalation_notify(*, council: Council, kind: str, object_id: int,
+                      site_url: str = "") -> int:
+    """E-mail an escalation once (the body of the mail task; safe to run twice).
+
+    ``kind`` ``breach`` (STOKE-27): the escalation roles get the breach and the NQSW is
+    prompted that it went to them. ``ceiling`` (STOKE-13): the escalation roles (PCFSW and
+    HR) are asked to review next steps, and the NQSW and their manager are told. The row is
+    locked and stamped ``notified_at``: a second run sends nothing. Returns mails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import timezone
+
+    with transaction.atomic():
+        if kind == "breach":
+            row = (CaseloadBreach.objects.select_for_update()
+                   .filter(council=council, pk=object_id).first())
+            if row is None or row.notified_at or not row.escalated_on or row.resolved_on:
+                return 0
+            programme, roles, stamp = row.programme, list(row.escalated_to), "notified_at"
+        elif kind == "ceiling":
+            row = (AsyeProgramme.objects.select_for_update()
+                   .filter(council=council, pk=object_id).first())
+            if row is None or row.ceiling_notified_at or not row.ceiling_escalated_on:
+                return 0
+            programme, roles, stamp = row, list(row.ceiling_escalated_to), "ceiling_notified_at"
+        else:
+            raise ValueError(f"Unknown escalation kind {kind!r}.")
+        worker = programme.membership
+        link = site_url.rstrip("/") + reverse(
+            "asye_programme", kwargs={"council_slug": council.slug,
+                                      "programme_id": programme.pk})
+        prog = programme_rules(programme)
+        rule = {"breach": "STOKE-27", "ceiling": "STOKE-13"}[kind]
+        if prog is not None:
+            node = (prog.caseload.breach if kind == "breach" and prog.caseload
+                    else prog.ceiling if kind == "ceiling" else None)
+            rule = ", ".join(node.rules) if node is not None else rule
+        context = {"council": council, "programme": programme, "row": row, "link": link,
+                   "worker": worker.user, "rule": rule, "kind": kind,
+                   "roles": [r.replace("-", " ") for r in roles]}
+        sent = 0
+        recipients = {m.user.email for m in _role_holders(council, roles)
+                      if m.pk != worker.pk and m.user.email}
+        if recipients:
+            sent += send_mail(
+                subject=render_to_string(f"progression/asye/email/{kind}_escalated_subject.txt",
+                                         context).strip(),
+                message=render_to_string(f"progression/asye/email/{kind}_escalated.txt",
+                                         context),
+                from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=sorted(recipients))
+        # The NQSW (and, at the ceiling, their manager) are told where it went.
+        told = [worker.user.email]
+        if kind == "ceiling" and worker.line_manager_id:
+            told.append(worker.line_manager.user.email)
+        sent += send_mail(
+            subject=render_to_string(f"progression/asye/email/{kind}_prompt_subject.txt",
+                                     context).strip(),
+            message=render_to_string(f"progression/asye/email/{kind}_prompt.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[e for e in told if e])
+        setattr(row, stamp, timezone.now())
+        row.save(update_fields=[stamp])
+        audit_log(council=council, actor=None, action=f"asye.{kind}.notified", obj=row,
+                  affected_user=worker.user, data={"after": {"recipients": len(recipients)}})
+        return sent
 
 
 # ---------------------------------------------------------------- complex work agreement

@@ -193,14 +193,16 @@ def review_edit(request: HttpRequest, council_slug: str, review_id: int) -> Http
     ready = {True: "yes", False: "no", None: ""}[review.complex_work_ready]
     form = f.ReviewForm(request.POST or None, initial={
         "kss_progress": review.kss_progress, "actions": review.actions,
-        "concerns": review.concerns, "complex_work_ready": ready})
+        "concerns": review.concerns, "complex_work_ready": ready,
+        "learning_agreement_review": review.learning_agreement_review})
     return _form_page(
         request, p, form, title=f"{review.month}-month review record",
         intro="Saving a change clears the signatures given so far.",
         run=lambda d: services.review_record(
             actor=request.membership, review=review, kss_progress=d["kss_progress"],
             actions=d["actions"], concerns=d["concerns"],
-            complex_work_ready=d["complex_work_ready"]),
+            complex_work_ready=d["complex_work_ready"],
+            learning_agreement_review=d["learning_agreement_review"]),
         success="Review record saved.", anchor="reviews")
 
 
@@ -305,7 +307,7 @@ def observation_section(request: HttpRequest, council_slug: str, observation_id:
         field = {"plan": "plan", "feedback": "feedback", "assessment": "assessment",
                  "reflection": "reflection"}[section]
         data = {field: d["text"], "consent_given": d.get("consent_given"),
-                "kss": d.get("kss") or []}
+                "kss": d.get("kss") or [], "pcf": d.get("pcf") or []}
         services.observation_section_complete(actor=request.membership, observation=obs,
                                               section=section, data=data, on=_today())
 
@@ -336,8 +338,11 @@ def allocate(request: HttpRequest, council_slug: str, programme_id: int) -> Http
                 messages.warning(request, w)
             messages.success(request, f"Case {d['reference']} allocated.")
             return redirect(_detail_url(p, "caseload"))
+    # DERBY-29/30: where the pack has an advisory allocation matrix, the worker's own grade
+    # row and the complexity questions are shown beside the form; they never block.
+    matrix = selectors.allocation_guidance(p)
     return render(request, FORM, {"form": form, "title": "Allocate a case", "programme": p,
-                                  "back": _detail_url(p, "caseload")})
+                                  "back": _detail_url(p, "caseload"), "guidance": matrix})
 
 
 @council_view()

@@ -153,11 +153,13 @@ def requirement_status(req: EvidenceRequirement, person: PersonRecord,
                         + "; ".join(sorted({why for _, why in standing})))
         dropped = {id(e) for e, _ in standing}
         items = [e for e in items if id(e) not in dropped]
+    not_counted: list[str] = []  # why items of this kind do not count
     if req.words is not None:
         over = [e for e in items if e.words is not None and e.words > req.words.limit]
         if over:
             if req.words.hard:
-                missing.append(f"{len(over)} item(s) over the {req.words.limit}-word maximum")
+                not_counted.append(f"{len(over)} item(s) over the {req.words.limit}-word "
+                                   "maximum")
                 items = [e for e in items if e not in over]
             else:
                 warnings.append(f"{len(over)} item(s) over the suggested "
@@ -166,14 +168,19 @@ def requirement_status(req: EvidenceRequirement, person: PersonRecord,
         incomplete = [e for e in items if e.fields and
                       not set(req.mandatory_fields) <= set(e.fields)]
         if incomplete:
-            missing.append("mandatory field(s) missing: " + ", ".join(req.mandatory_fields))
+            absent = {f for e in incomplete for f in req.mandatory_fields if f not in e.fields}
+            not_counted.append("mandatory field(s) missing: " + ", ".join(
+                f for f in req.mandatory_fields if f in absent))
             items = [e for e in items if e not in incomplete]
     if req.anonymisation_attestation:
         not_anon = [e for e in items if e.anonymised is False]
         if not_anon:
-            missing.append("anonymisation not attested")
+            not_counted.append("anonymisation not attested")
             items = [e for e in items if e not in not_anon]
     count = len(items)
+    # Items that do not count block only when the rest fall short; otherwise the worker is
+    # told (a warning) why an extra item was left out.
+    (missing if count < req.min else warnings).extend(not_counted)
     if count < req.min:
         missing.append(f"{req.min - count} more {req.kind} needed ({count} of {req.min})")
     if req.max is not None and count > req.max:
@@ -203,12 +210,14 @@ def requirement_status(req: EvidenceRequirement, person: PersonRecord,
                             for i in cov.items}
         if not needed_items:
             continue
+        # Without items the count already reports what is missing; items without tags
+        # cover nothing (an untagged portfolio is not "mapped to the KSS", STOKE-24).
         if cov.framework == fw.KSS_CHILD_FAMILY:
-            if not any(e.kss for e in items):
-                continue  # the items carry no KSS tags: coverage not evaluated
+            if not items:
+                continue
             tags = [set(e.kss) for e in items]
         elif cov.framework == fw.PCF:
-            if not any(e.pcf for e in items):
+            if not items:
                 continue
             tags = [set(e.pcf) for e in items]
         else:
@@ -218,7 +227,7 @@ def requirement_status(req: EvidenceRequirement, person: PersonRecord,
         gap = {x for x in needed_items
                if sum(1 for t in tags if x in t) < cov.min_per_item}
         if gap:
-            msg = f"{cov.framework} not covered: " + ", ".join(str(g) for g in sorted(gap, key=str))
+            msg = f"{cov.framework} not covered: " + ", ".join(str(g) for g in sorted(gap))
             if cov.min_per_item > 1:
                 msg += f" (each needs {cov.min_per_item} items)"
             (missing if cov.severity == "block" else warnings).append(msg)

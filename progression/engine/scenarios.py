@@ -146,7 +146,9 @@ def parse_scenario_file(path: str | Path,
     try:
         data, _, _ = read_yaml(Path(path))
     except PackError as exc:
-        raise ScenarioFormatError(name, None, None, exc.errors[0].message) from exc
+        issue = exc.errors[0]
+        where = f"line {issue.line}: " if issue.line is not None else ""
+        raise ScenarioFormatError(name, None, None, where + issue.message) from exc
     if not isinstance(data, dict):
         raise ScenarioFormatError(name, None, None, "a scenario file must be a mapping")
     unknown = set(map(str, data)) - {"council", "scenarios"}

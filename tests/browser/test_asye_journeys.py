@@ -147,6 +147,7 @@ def test_nelc_manager_records_attendance_and_the_six_month_review(transactional_
     page.get_by_role("link", name="Record the 6-month review").click()
     page.get_by_label("Progress against the KSS").fill("Good progress on KSS 1 to 5")
     page.get_by_label("Actions and targets for the next period").fill("Lead a CIN plan")
+    page.get_by_label("Learning agreement revisited").fill("Stands; add court skills")
     page.get_by_role("button", name="Save the review record").click()
     page.get_by_role("button", name="Sign the 6-month review").click()
     assert "You signed the 6-month review" in page.content()
@@ -194,8 +195,39 @@ def test_stoke_year_from_enrolment_to_the_panel(transactional_db, browser, live_
     assert "Agreed" in lead.content()
     lead.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-la-agreed.png", full_page=True)
 
+    lead.goto(f"{base}/{c.council.slug}/asye/")
+    assert lead.get_by_role("heading", name="ASYE cohort").is_visible()
+    assert "Overdue" in lead.content()  # the reviews of an 11-month-old start are overdue
+    lead.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-cohort.png", full_page=True)
+    _assert_accessible(lead, "cohort page")
+
     manager = browser.new_context().new_page()
     _sign_in(manager, base, c.manager.user.email)
+    manager.goto(f"{base}/{c.council.slug}/asye/my-nqsws/")
+    assert "Overdue" in manager.content()
+    manager.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-managed.png", full_page=True)
+    _assert_accessible(manager, "manager's NQSW list")
+    # The 3-month review: recorded with the learning agreement revisited, signed by the
+    # NQSW and the manager, and held when the ASYE lead signs last (STOKE-15, STOKE-17).
+    manager.goto(programme_url)
+    manager.get_by_role("link", name="Record the 3-month review").click()
+    manager.get_by_label("Progress against the KSS").fill("KSS 1 to 4 evidenced")
+    manager.get_by_label("Actions and targets for the next period").fill("Lead a CIN plan")
+    manager.get_by_label("Learning agreement revisited").fill("Stands as agreed")
+    manager.get_by_role("button", name="Save the review record").click()
+    for page in (manager, lead):
+        if page is lead:
+            nqsw = browser.new_context().new_page()
+            _sign_in(nqsw, base, c.nqsw.user.email)
+            nqsw.goto(programme_url)
+            nqsw.get_by_role("button", name="Sign the 3-month review").click()
+            assert "You signed the 3-month review" in nqsw.content()
+            page.goto(programme_url)
+        page.get_by_role("button", name="Sign the 3-month review").click()
+        assert "You signed the 3-month review" in page.content()
+    assert "Learning agreement: Stands as agreed" in lead.content()
+    assert lead.locator("#reviews + table").get_by_text("Held").is_visible()
+
     manager.goto(programme_url)
     manager.get_by_role("link", name="Write the final report").click()
     manager.get_by_role("button", name="Sign and submit the report").click()

@@ -136,3 +136,15 @@ def test_admin_is_for_platform_operators_only(client, council):
     operator = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/admin/").status_code == 200
+
+
+def test_email_and_password_fields_in_error_get_the_error_border(client, db):
+    """crispy-forms-gds styles only text inputs in error; MarkInputErrorsMixin does the rest."""
+    html = client.post("/accounts/login/", {"username": "not-an-address", "password": ""}
+                       ).content.decode()
+    email = re.search(r'<input[^>]*name="username"[^>]*>', html).group(0)
+    password = re.search(r'<input[^>]*name="password"[^>]*>', html).group(0)
+    assert "govuk-input--error" in email and 'type="email"' in email
+    assert "govuk-input--error" in password and 'type="password"' in password
+    untouched = client.get("/accounts/login/").content.decode()
+    assert "govuk-input--error" not in untouched

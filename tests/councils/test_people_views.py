@@ -3,6 +3,8 @@ another council's ids 404, constant query counts, and the forms' round trips."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -166,6 +168,7 @@ def test_invite_form_shows_errors_and_keeps_what_was_typed(council, admin):
     response = client_for(admin).post(url("person_invite", council), {"email": "bad"})
     body = response.content.decode()
     assert "Enter an e-mail address in the correct format" in body
+    assert "govuk-input--error" in re.search(r'<input[^>]*name="email"[^>]*>', body).group(0)
     assert "Enter the person&#x27;s full name" in body and "Select at least one role" in body
 
 
@@ -232,3 +235,51 @@ def test_team_pages_create_and_edit_with_tags(council, admin):
     assert response.status_code == 200
     body = response.content.decode()
     assert "govuk-error-summary" in body and 'value="bad tag!"' in body
+
+
+def test_person_page_shows_their_history_kept_after_deactivation(council, other_council, admin):
+    manager = make_member(council, "m@halton.example", ["team-manager"], full_name="Max Manager")
+    client = client_for(admin)
+    client.post(url("person_invite", council), {
+        "email": "hist@halton.example", "full_name": "Hester History",
+        "roles": ["social-worker"], "team": "", "line_manager": "", "job_title": ""})
+    with scope(council=council):
+        person = Membership.objects.get(user__email="hist@halton.example")
+    client.post(url("person_edit", council, membership_id=person.pk), {
+        "roles": ["social-worker", "assessor"], "team": "", "line_manager": manager.pk,
+        "job_title": ""})
+    client.post(url("person_deactivate", council, membership_id=person.pk))
+    # The same person in another council: nothing of it shows here.
+    foreign_admin = make_member(other_council, "fa@stoke.example", ["council-admin"])
+    client_for(foreign_admin).post(url("person_invite", other_council), {
+        "email": "hist@halton.example", "full_name": "Hester History", "roles": ["hr"],
+        "team": "", "line_manager": "", "job_title": ""})
+
+    page = client.get(url("person_edit", council, membership_id=person.pk))
+    history = page.context["history"]
+    assert [entry.what for entry in history] == [
+        "Deactivated", "Roles, team or line manager changed", "Invited to the council"]
+    assert all(entry.actor == "Ada Admin" for entry in history)
+    assert history[1].detail == ("Changed: roles, line manager. "
+                                 "Roles now: Assessor, Social worker")
+    section = page.content.decode().split('id="history"')[1]
+    assert "Roles: Social worker" in section and "HR" not in section
+
+
+def test_person_page_queries_do_not_grow_with_their_history(council, admin):
+    person = make_member(council, "p@halton.example", ["social-worker"])
+    client = client_for(admin)
+    page = url("person_edit", council, membership_id=person.pk)
+    client.get(page)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for role in ["assessor", "hr", "panel-member", "line-manager", "team-manager"]:
+        client.post(page, {"roles": ["social-worker", role], "team": "", "line_manager": "",
+                           "job_title": role})
+    assert len(client.get(page).context["history"]) == 5
+    assert queries() == few

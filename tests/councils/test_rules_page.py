@@ -98,3 +98,29 @@ def test_the_page_costs_a_bounded_number_of_queries(db, client_for,
     client.get(_url(council))  # warm the per-digest pack cache
     with django_assert_max_num_queries(12):
         assert client.get(_url(council)).status_code == 200
+
+
+def test_part_time_fallback_is_shown_only_where_no_part_time_length_is_stated():
+    """STOKE-10, 001_cfd4d7839e7e381c.txt (18 months part time: no fallback row) and NELC-04,
+    000_b405b76582c345ce.txt (no part-time length: the end falls back to full time)."""
+    label = "Part-time end date when no part-time length is stated"
+
+    def length_rows(slug: str) -> list[str]:
+        view = present_pack(load_pack_file(settings.RULEPACK_DIR / f"{slug}.yaml"))
+        route = next(r for r in view.routes if r.slug == "asye")
+        return [row.label for section in route.sections for block in section.blocks
+                if block.title == "Length" for row in block.rows]
+
+    assert "Part time" in length_rows("stoke-on-trent")
+    assert label not in length_rows("stoke-on-trent")
+    assert label in length_rows("north-east-lincolnshire")
+
+
+def test_catalogue_test_references_are_not_shown_on_the_page(db, client_for):
+    """The catalogue's ``tested_by`` (for ``rulepack coverage``) is not policy text; the note
+    is (NELC-45, 000_b405b76582c345ce.txt)."""
+    council = _council("north-east-lincolnshire")
+    page = client_for(MembershipFactory(council=council, roles=[])).get(
+        _url(council)).content.decode()
+    assert "tests/engine/" not in page and "::test_" not in page
+    assert "Applied when an appeal is received." in page

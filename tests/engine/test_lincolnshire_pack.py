@@ -194,8 +194,8 @@ def test_booking_for_a_month_only_sitting_is_checked_on_the_last_day_of_the_mont
 
 
 def test_month_only_check_date_is_the_first_day_without_an_unscheduled_rule(pack):
-    """LINCS-03, 003_beca269546173a23.txt: the reading applies only where the pack says so: the asye route has no such
-    condition, so a month is checked from its first day."""
+    """LINCS-03, 003_beca269546173a23.txt: the reading applies only where the pack says so: the asye
+    route has no such condition, so a month is checked from its first day."""
     assert sitting_check_date(pack, "asye", "2028-02") == dt.date(2028, 2, 1)
     assert sitting_check_date(pack, ROUTE, "2028-02") == dt.date(2028, 2, 29)
     with pytest.raises(ValueError, match="YYYY-MM"):
@@ -233,5 +233,6 @@ def test_min_per_item_is_met_when_each_kss_has_two_items_spread_over_many():
 
 
 def test_min_per_item_defaults_to_one():
-    """LINCS-09, 003_beca269546173a23.txt: schema default: coverage without ``min_per_item`` is plain union coverage."""
+    """LINCS-09, 003_beca269546173a23.txt: schema default: coverage without ``min_per_item`` is
+    plain union coverage."""
     assert Coverage(framework="pcf", items="all").min_per_item == 1

@@ -77,7 +77,8 @@ def test_every_nelc_scenario_passes(pack):
 
 
 def test_scenarios_cover_every_askable_nelc_rule():
-    """NELC-01..47, 000_b405b76582c345ce.txt: the scenario files name every NELC rule that an `ask` kind can question."""
+    """NELC-01..47, 000_b405b76582c345ce.txt: the scenario files name every NELC rule that an `ask`
+    kind can question."""
     named = set()
     for f in SCENARIOS.glob("*.yaml"):
         data = yaml.load(f.read_text(), Loader=StrictBoolLoader)  # noqa: S506 (safe loader)
@@ -144,13 +145,15 @@ def test_observations_must_be_dated_before_the_twelve_month_review(pack):
 
 
 def test_milestone_is_not_evaluated_without_an_asye_start(pack):
-    """NELC-14, 000_b405b76582c345ce.txt: a condition whose input is absent is not evaluated (rule-scenarios.md)."""
+    """NELC-14, 000_b405b76582c345ce.txt: a condition whose input is absent is not evaluated (rule-
+    scenarios.md)."""
     req = next(r for r in pack.route("asye").evidence if r.id == "observations")
     assert milestone_on(pack, "asye", req, PersonRecord(level="level-1")) is None
 
 
 def test_checklist_lists_missing_random_case_file(pack):
-    """NELC-28, 000_b405b76582c345ce.txt: four examined case files leave the case-file requirement short by one."""
+    """NELC-28, 000_b405b76582c345ce.txt: four examined case files leave the case-file requirement
+    short by one."""
     items = tuple(EvidenceItem(kind="case-file-audit", dated_on=D(2027, 4, 12),
                                by_role="advanced-practitioner") for _ in range(4))
     result = checklist(pack, L3, PersonRecord(level="level-2", evidence=items), D(2027, 6, 1))
@@ -195,7 +198,8 @@ def test_caseload_over_ninety_percent_of_the_council_reference_warns_only():
 
 
 def test_caseload_cap_is_not_computed_until_the_council_sets_the_reference(pack):
-    """NELC-06, 000_b405b76582c345ce.txt: reference_caseload is council-set; unset means no cap and no warning."""
+    """NELC-06, 000_b405b76582c345ce.txt: reference_caseload is council-set; unset means no cap and
+    no warning."""
     cl = pack.route("asye").programme.caseload
     assert cl.reference_caseload is None and cl.percent_of_reference == 90
     assert cl.effective_cap() is None
@@ -228,7 +232,8 @@ def test_development_days_need_ten_counting_approved_absences(pack):
 
 
 def test_asye_review_panel_membership_and_training_list_are_admin_configured(pack):
-    """NELC-10, NELC-11, NELC-17, 000_b405b76582c345ce.txt: what the seed leaves to the council is left unset."""
+    """NELC-10, NELC-11, NELC-17, 000_b405b76582c345ce.txt: what the seed leaves to the council is
+    left unset."""
     route = pack.route("asye")
     assert route.programme.mandatory_training.items == []
     assert route.programme.mandatory_training.configured_by == "council-admin"
@@ -273,7 +278,8 @@ def test_expression_of_intent_due_six_months_after_approval_with_two_reminders(p
 
 
 def test_expression_of_intent_order_and_decline(pack):
-    """NELC-23, NELC-24, NELC-03, 000_b405b76582c345ce.txt: line manager supports, then the Team Manager approves."""
+    """NELC-23, NELC-24, NELC-03, 000_b405b76582c345ce.txt: line manager supports, then the Team
+    Manager approves."""
     eoi = pack.route(L3).expression_of_intent
     assert (eoi.author_role, eoi.support_role, eoi.approver_role) == (
         "social-worker", "line-manager", "team-manager")
@@ -303,14 +309,16 @@ def test_three_random_case_files_exclude_the_workers_two_and_replay(pack):
 
 
 def test_service_user_contacts_are_chosen_by_the_lead_assessor(pack):
-    """NELC-31, 000_b405b76582c345ce.txt: two contacts, method chosen-by-lead-assessor; the worker cannot nominate."""
+    """NELC-31, 000_b405b76582c345ce.txt: two contacts, method chosen-by-lead-assessor; the worker
+    cannot nominate."""
     sel = next(s for s in pack.route(L3).selections if s.id == "service-user-contacts")
     assert [(p.method, p.count, p.role) for p in sel.parts] == [
         ("chosen-by-lead-assessor", 2, "lead-assessor")]
 
 
 def test_presentation_panel_is_separate_and_anonymised(pack):
-    """NELC-30, NELC-29, 000_b405b76582c345ce.txt: 3-person presentation panel; independent second observer."""
+    """NELC-30, NELC-29, 000_b405b76582c345ce.txt: 3-person presentation panel; independent second
+    observer."""
     route = pack.route(L3)
     pres = next(r for r in route.evidence if r.id == "presentation")
     assert pres.anonymisation_attestation
@@ -321,7 +329,8 @@ def test_presentation_panel_is_separate_and_anonymised(pack):
 
 
 def test_scoring_and_decision_panel(pack):
-    """NELC-34, NELC-36, NELC-38, 000_b405b76582c345ce.txt: every element scored before listing; PSW chairs."""
+    """NELC-34, NELC-36, NELC-38, 000_b405b76582c345ce.txt: every element scored before listing; PSW
+    chairs."""
     route = pack.route(L3)
     assert route.scoring.all_scored_before_listing and route.scoring.scorer_role == "lead-assessor"
     assert not route.scoring.is_stated("scale") and not route.scoring.is_stated("pass_mark")
@@ -357,7 +366,8 @@ def test_appeal_panel_must_be_independent_of_every_case_role(pack):
 
 
 def test_appeal_grounds_and_unknown_parts_stay_unset(pack):
-    """NELC-43, NELC-47, 000_b405b76582c345ce.txt: process only; attendance, decision deadline and finality unset."""
+    """NELC-43, NELC-47, 000_b405b76582c345ce.txt: process only; attendance, decision deadline and
+    finality unset."""
     appeal = pack.route(L3).appeals[0]
     assert appeal.grounds == "process-only" and appeal.form == "in-writing"
     assert appeal.final is None and not appeal.is_stated("final")

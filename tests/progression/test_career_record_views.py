@@ -4,6 +4,7 @@ that keep what was typed, and a constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,3 +185,52 @@ def test_a_partly_typed_date_is_refused_not_dropped(council, people):
     assert "The date must include a month" in body
     with scope(council=council):
         assert not CareerRecord.objects.exists()
+
+
+def _fte_on(client, council, membership, day: str, month: str, year: str):
+    return client.get(url("career_record", council, membership),
+                      {"on_0": day, "on_1": month, "on_2": year})
+
+
+def test_record_page_answers_the_fte_on_any_date(council, people):
+    """CONV-05: part time is known on any date, before, between and after changes."""
+    admin = people["admin"].user
+    worker = people["worker"]
+    services.hours_period_add(actor=admin, membership=worker, effective_from=dt.date(2024, 1, 1),
+                              fte=Decimal("1"))
+    services.hours_period_add(actor=admin, membership=worker, effective_from=dt.date(2025, 4, 1),
+                              fte=Decimal("0.6"))
+    services.absence_record(actor=admin, membership=worker, starts_on=dt.date(2025, 6, 1),
+                            ends_on=dt.date(2025, 9, 30), reason="maternity-leave")
+    client = client_for(people["supervisor"])
+
+    page = client.get(url("career_record", council, worker))
+    assert page.context["asked"] is None and 'id="fte-on-date"' in page.content.decode()
+
+    before = _fte_on(client, council, worker, "31", "12", "2023")
+    assert before.context["asked"].fte is None
+    assert "On 31 December 2023: <strong>no working hours recorded</strong>" in (
+        before.content.decode())
+    full_time = _fte_on(client, council, worker, "31", "3", "2025")
+    assert full_time.context["asked"].fte == Decimal("1")
+    assert "On 31 March 2025: <strong>1 FTE</strong>" in full_time.content.decode()
+    part_time = _fte_on(client, council, worker, "1", "7", "2025")
+    assert part_time.context["asked"].fte == Decimal("0.6")
+    body = part_time.content.decode()
+    assert "On 1 July 2025: <strong>0.6 FTE</strong>" in body
+    assert "On extended absence that day: Maternity leave" in body
+    after = _fte_on(client, council, worker, "1", "10", "2025")
+    assert after.context["asked"].absences == []
+    # The date asked for stays in the form.
+    form = after.content.decode().split('id="fte-on-date"')[1]
+    assert re.search(r'name="on_1"[^>]*value="10"', form)
+    assert re.search(r'name="on_2"[^>]*value="2025"', form)
+
+
+def test_fte_on_date_with_a_bad_date_is_explained_and_kept(council, people):
+    response = _fte_on(client_for(people["admin"]), council, people["worker"], "31", "2", "2025")
+    body = response.content.decode()
+    assert response.status_code == 200 and response.context["asked"] is None
+    assert "govuk-error-summary" in body and "Enter a real date" in body
+    assert "<title>Error: " in body
+    assert 'value="31"' in body and 'value="2025"' in body

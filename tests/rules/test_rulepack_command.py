@@ -144,3 +144,38 @@ def test_load_refuses_changed_content_under_the_same_version(tmp_path):
     assert _run("load", str(PACK))[0] == 0
     code, _, err = _run("load", str(changed))
     assert code == 1 and "already stored with different content" in err
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('version: "2026.1"\n', "", ':2: version: required field is missing'),
+    ("to_level: level-3\n", "to_level: level-9\n",
+     ":116: routes[1].to_level: unknown level 'level-9'"),
+    ("{type: qualified-within, months: 24,", "{type: qualified-within, months: -3,",
+     ":49: routes[0].eligibility[0].months: Input should be greater than or equal to 0"),
+    ("verified_items: [9, 10]", "verified_items: [9, 11]",
+     ":157: routes[1].selections[1].verified_items[1]: KSS statement 11 does not exist"),
+    ("  - {id: TEST-02, title: ASYE route}", "  - {id: TEST-01, title: ASYE route}",
+     ":13: rules[1].id: duplicate rule ID 'TEST-01'"),
+    ("effective_from: 2026-01-01", "effective_from: 2026-02-30",
+     ":9: '2026-02-30' is not a real date"),
+])
+def test_validate_refuses_each_bad_pack_naming_file_line_field_and_problem(tmp_path, old, new,
+                                                                           expected):
+    """Issue 4 bad packs (missing field, unknown level in a route, negative months, a KSS that
+    does not exist, a duplicate rule ID, an impossible date): exit 1 and a message
+    ``file:line: field path: problem``."""
+    text = PACK.read_text()
+    assert old in text
+    bad = _write(tmp_path, text.replace(old, new, 1), "bad.yaml")
+    code, _, err = _run("validate", str(bad))
+    assert code == 1
+    assert f"{bad}{expected}" in err
+
+
+def test_impossible_date_in_a_scenario_file_exits_2_with_its_line(tmp_path):
+    """rule-scenarios.md: a file that does not follow the format exits 2 and is named."""
+    f = _write(tmp_path, GOOD_SCENARIOS.replace("on: 2026-03-01", "on: 2026-02-30"))
+    code, out, err = _run("test", "--pack", str(PACK), str(f))
+    assert code == 2
+    assert f"{f}: line 5: '2026-02-30' is not a real date" in err
+    assert out.strip().endswith("0 passed, 0 failed")

@@ -71,7 +71,8 @@ def hold_review(c: Cast, programme: AsyeProgramme, month: int, *, ready: bool | 
     with scope(council=c.council):
         review = programme.reviews.get(month=month)
         services.review_record(actor=c.manager, review=review, kss_progress="Good progress",
-                               actions="Keep going", concerns="", complex_work_ready=ready)
+                               actions="Keep going", concerns="", complex_work_ready=ready,
+                               learning_agreement_review="Stands as agreed")
         on = on or review.due_on
         attendees, held_by = services.review_parties(programme)
         who = {"social-worker": c.nqsw, "line-manager": c.manager, "asye-lead": c.lead}

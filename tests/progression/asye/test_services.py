@@ -175,7 +175,8 @@ def test_review_is_held_when_the_asye_lead_signs_last():
     with scope(council=c.council):
         review = p.reviews.get(month=3)
         services.review_record(actor=c.manager, review=review, kss_progress="KSS 1-3",
-                               actions="Targets", concerns="", complex_work_ready=None)
+                               actions="Targets", concerns="", complex_work_ready=None,
+                               learning_agreement_review="Stands as agreed")
         with pytest.raises(ValidationError) as err:
             services.review_sign(actor=c.lead, review=review, on=review.due_on)
         assert "STOKE-15" in err.value.messages[0]
@@ -191,7 +192,8 @@ def test_someone_without_an_attendee_role_cannot_sign_a_review():
     with scope(council=c.council):
         review = p.reviews.get(month=3)
         services.review_record(actor=c.manager, review=review, kss_progress="x", actions="y",
-                               concerns="", complex_work_ready=None)
+                               concerns="", complex_work_ready=None,
+                               learning_agreement_review="Stands as agreed")
         with pytest.raises(PermissionDenied):
             services.review_sign(actor=c.assessor, review=review, on=review.due_on)
 

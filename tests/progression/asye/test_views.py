@@ -182,7 +182,8 @@ def test_review_sign_by_someone_without_the_role_is_refused(stoke):
     with scope(council=c.council):
         review = p.reviews.get(month=3)
         services.review_record(actor=c.manager, review=review, kss_progress="x", actions="y",
-                               concerns="", complex_work_ready=None)
+                               concerns="", complex_work_ready=None,
+                               learning_agreement_review="Stands as agreed")
     assert client_for(c.assessor).post(
         _url(c, "asye_review_sign", review_id=review.pk)).status_code == 403
     response = client_for(c.lead).post(_url(c, "asye_review_sign", review_id=review.pk),
