@@ -12,33 +12,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
-class MarkInputErrorsMixin:
-    """Give every input in error the GOV.UK error border (``govuk-input--error``).
-
-    crispy-forms-gds 2.0.1 adds it only to ``TextInput``, ``Select`` and ``Textarea``
-    widgets (it compares class names), so e-mail, password and number inputs in error
-    would lose their red border. Put the mixin first among a form's bases.
-    """
-
-    ERROR_CLASS = "govuk-input--error"
-    HANDLED_BY_CRISPY = frozenset({"TextInput", "Select", "Textarea"})
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            field = self.fields.get(name)  # type: ignore[attr-defined]
-            widget = getattr(field, "widget", None)
-            if (
-                isinstance(widget, forms.Input)
-                and type(widget).__name__ not in self.HANDLED_BY_CRISPY
-                and getattr(widget, "input_type", "") in {"email", "password", "number", "url",
-                                                          "tel", "search"}
-            ):
-                classes = widget.attrs.get("class", "").split()
-                if self.ERROR_CLASS not in classes:
-                    widget.attrs["class"] = " ".join([*classes, self.ERROR_CLASS])
-
-
 def _helper(*fields: Field, submit: str) -> FormHelper:
     helper = FormHelper()
     # The server validates; the browser's own messages would bypass the error summary.
@@ -47,7 +20,7 @@ def _helper(*fields: Field, submit: str) -> FormHelper:
     return helper
 
 
-class SignInForm(MarkInputErrorsMixin, AuthenticationForm):
+class SignInForm(AuthenticationForm):
     """E-mail and password. The field keeps Django's name ``username`` (django-axes reads it)."""
 
     username = forms.EmailField(
@@ -87,7 +60,7 @@ class SignInForm(MarkInputErrorsMixin, AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class ResetRequestForm(MarkInputErrorsMixin, PasswordResetForm):
+class ResetRequestForm(PasswordResetForm):
     """Ask for a password reset link by e-mail."""
 
     email = forms.EmailField(
@@ -109,7 +82,7 @@ class ResetRequestForm(MarkInputErrorsMixin, PasswordResetForm):
         return self.cleaned_data["email"].strip().lower()
 
 
-class NewPasswordForm(MarkInputErrorsMixin, SetPasswordForm):
+class NewPasswordForm(SetPasswordForm):
     """Choose a new password after following a reset link."""
 
     def __init__(self, *args, **kwargs) -> None:

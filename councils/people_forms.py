@@ -11,7 +11,6 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from councils.forms import MarkInputErrorsMixin
 from councils.models import Council, Membership, Role
 from councils.people_selectors import active_teams, line_manager_choices
 
@@ -75,7 +74,7 @@ class _MembershipFields(forms.Form):
         self.fields["line_manager"].queryset = line_manager_choices(council, exclude=exclude)
 
 
-class InviteForm(MarkInputErrorsMixin, _MembershipFields):
+class InviteForm(_MembershipFields):
     email = forms.EmailField(
         label="E-mail address", max_length=254,
         help_text="The invitation is sent to this address.",

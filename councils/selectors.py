@@ -44,6 +44,10 @@ NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
     ("Eligibility checker", "eligibility_checker",
      frozenset({*MANAGER_ROLES, Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER,
                 Role.COUNCIL_ADMIN})),
+    # One "ASYE" link: the whole cohort for those who run the programme, else the manager's
+    # own NQSWs (a label already shown is not repeated, so the first that applies wins).
+    ("ASYE", "asye_cohort", frozenset({Role.ASYE_LEAD, Role.PRINCIPAL_SOCIAL_WORKER})),
+    ("ASYE", "asye_managed", frozenset(MANAGER_ROLES)),
     ("Panels", "panels_sittings", SECTION_ROLES["panel"] | {Role.COUNCIL_ADMIN,
                                                             Role.PRINCIPAL_SOCIAL_WORKER}),
     ("Pay changes", "hr_pay_changes", frozenset({Role.HR})),

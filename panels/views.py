@@ -200,7 +200,7 @@ def decision_new(request: HttpRequest, council_slug: str, sitting_id: int,
     return _form_page(request, form, title="Record the decision",
                       caption=f"{case.worker.user.full_name} · {route.title or route.slug}",
                       back=f"/{council_slug}/panels/{sitting.pk}/",
-                      extra={"route": route})
+                      extra={"route": route, "sitting": sitting})
 
 
 def _decision(request: HttpRequest, decision_id: int):

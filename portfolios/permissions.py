@@ -59,7 +59,9 @@ def case_access(actor: Membership | None, case: ProgressionCase) -> CaseAccess:
     is_worker = actor.pk == case.worker_id
     in_chain = not is_worker and actor.pk in line_manager_chain(case.worker)
     is_lead = case.lead_assessor_id is not None and actor.pk == case.lead_assessor_id
-    on_panel = (not is_worker and not in_chain and not is_lead
+    # HR never sees evidence (architecture.md): an HR member co-opted onto a panel
+    # (LINCS-20) sees the decision, not the portfolio.
+    on_panel = (not is_worker and not in_chain and not is_lead and Role.HR not in roles
                 and any(check(actor, case) for check in PANEL_ACCESS))
     return CaseAccess(
         view=is_worker or in_chain or is_lead or on_panel,

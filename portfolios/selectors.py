@@ -21,6 +21,7 @@ from councils.rules import frameworks as fw
 from councils.rules.schema import Route, RulePack, Signoff
 from councils.rules.selectors import pack_of_version
 from portfolios.models import EvidenceItem, Portfolio, ProgressionCase, SignOff, Submission
+from portfolios.wording import role_words, slug_words
 from progression import engine
 from progression.engine.checklist import condition_applies
 from progression.engine.dates import add_duration
@@ -214,27 +215,31 @@ def _duration(d) -> str:
 
 def describe_requirement(req) -> str:
     """What satisfies a pack requirement, in plain words (from the pack, never per council)."""
-    count = f"at least {req.min} items" if req.min > 1 else "one item"
-    text = [f"{count} of kind “{req.kind}”"]
+    what = slug_words(req.kind)
+    count = f"at least {req.min} items ({what})" if req.min > 1 else f"one item ({what})"
+    text = [count]
     if req.topic:
-        text.append(f"on “{req.topic.replace('-', ' ')}”")
+        text.append(f"on “{slug_words(req.topic)}”")
     for tier in req.recency:
-        text.append(f"{tier.min} dated within the last {_duration(tier.within)} before "
-                    "submission")
+        text.append(f"{tier.min} dated within the {_duration(tier.within)} before you submit")
     if req.words:
         text.append(f"{'at most' if req.words.hard else 'about'} {req.words.limit} words")
     roles = req.author_roles or req.observer_roles or req.any_signatory_roles
     if req.per_item_roles:
-        text.append("one each by " + "; ".join(" or ".join(g) for g in req.per_item_roles))
+        text.append("one each by your " + "; your ".join(
+            " or ".join(role_words(r) for r in g) for g in req.per_item_roles))
     elif roles:
-        text.append("by " + " or ".join(roles))
+        text.append("by your " + " or ".join(role_words(r) for r in roles))
     for cov in req.coverage:
-        what = "your allocated KSS" if cov.items == "allocated" else (
-            f"all {cov.framework}" if cov.items == "all" else f"{cov.framework} {cov.items}")
+        name = "KSS" if cov.framework == fw.KSS_CHILD_FAMILY else (
+            "PCF domains" if cov.framework == fw.PCF else slug_words(cov.framework))
+        covered = f"your allocated {name}" if cov.items == "allocated" else (
+            f"all the {name}" if cov.items == "all" else f"{name} {cov.items}")
         each = f", each on {cov.min_per_item} items" if cov.min_per_item > 1 else ""
-        text.append(f"covering {what}{each}")
+        text.append(f"tagged to cover {covered}{each}"
+                    + (" (advised)" if cov.severity == "warn" else ""))
     if req.mandatory_fields:
-        text.append("completing " + ", ".join(f.replace("-", " ") for f in req.mandatory_fields))
+        text.append("completing " + ", ".join(slug_words(f) for f in req.mandatory_fields))
     if req.template:
         text.append(f"on the form “{req.template}”")
     if req.anonymisation_attestation:
@@ -242,6 +247,27 @@ def describe_requirement(req) -> str:
     if req.consent_recorded:
         text.append("with consent recorded")
     return ", ".join(text) + "."
+
+
+def falling_out(req, items: list[EvidenceItem], today: dt.date,
+                submit_on: dt.date | None) -> list[str]:
+    """Per recency window of ``req``: items inside it today that will be outside it on the
+    submission date (CONV-04), in plain words. Items already too old today are not "falling
+    out"; the checklist's missing lines cover them."""
+    if not req.recency or submit_on is None or submit_on <= today:
+        return []
+    mine = [i for i in items if i.kind == req.kind
+            and (req.topic is None or not i.topic or i.topic == req.topic)]
+    out = []
+    for tier in req.recency:
+        now_cut = add_duration(today, tier.within, sign=-1)
+        then_cut = add_duration(submit_on, tier.within, sign=-1)
+        n = sum(1 for i in mine if now_cut <= i.practice_on < then_cut)
+        if n:
+            out.append(f"{n} item{'s' if n != 1 else ''} within the last "
+                       f"{_duration(tier.within)} today will be older than that by "
+                       f"{submit_on:%-d %B %Y} (dated before {then_cut:%-d %B %Y}).")
+    return out
 
 
 def _kss_grid(route: Route, items: list[EvidenceItem], allocated: tuple[int, ...] | None
@@ -284,8 +310,10 @@ def portfolio_overview(case: ProgressionCase, today: dt.date,
                                flags=tuple(case.flags))
     if route.evidence:
         checklist = engine.checklist(pack, route.slug, person, submit_on or today)
-        requirements = [(req, status, describe_requirement(req)) for req, status
-                        in zip(route.evidence, checklist.requirements, strict=True)]
+        requirements = [(req, status, describe_requirement(req),
+                         falling_out(req, items, today, submit_on))
+                        for req, status in zip(route.evidence, checklist.requirements,
+                                               strict=True)]
     signed = list(SignOff.objects.filter(council_id=case.council_id, portfolio=portfolio)
                   .select_related("signer__user")) if portfolio else []
     states = []

@@ -47,6 +47,7 @@ from portfolios.selectors import (
     portfolio_overview,
     sitting_date,
 )
+from portfolios.wording import plain, role_words, slug_words
 from progression import engine
 from progression.engine.dates import add_months
 from progression.engine_inputs import person_record_for
@@ -635,14 +636,15 @@ def submission_problems(case: ProgressionCase, today: dt.date,
                                 + _next_sitting_words(pack, route, case.sitting) + ".")
     problems.extend(_eligibility_problems(case, overview))
     if overview.checklist is not None and not overview.checklist.complete:
-        for req, status, _ in overview.requirements:
+        for req, status, *_ in overview.requirements:
             if status.applies and status.blocking and status.missing:
                 problems.append(f"{req.title or req.kind} ({status.rule}): "
-                                + "; ".join(status.missing))
+                                + "; ".join(plain(m) for m in status.missing) + ".")
     for s in overview.blocking_signoffs_missing:
         voided = " (an earlier sign-off was voided by a content change)" if s.voided else ""
-        problems.append(f"Sign-off missing: the {s.spec.role} {s.spec.action} the "
-                        f"{s.spec.subject or 'portfolio'} ({', '.join(s.spec.rules)}){voided}.")
+        problems.append(f"Sign-off missing: your {role_words(s.spec.role)} {s.spec.action} the "
+                        f"{slug_words(s.spec.subject or 'portfolio')} "
+                        f"({', '.join(s.spec.rules)}){voided}.")
     needs_attestation = any(e.anonymisation_attestation for e in route.evidence)
     if needs_attestation and not anonymisation_attested:
         rules = sorted({r for e in route.evidence if e.anonymisation_attestation

@@ -12,7 +12,6 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size,
 from django import forms
 from django.core.exceptions import ValidationError
 
-from councils.forms import MarkInputErrorsMixin
 from progression.models import AbsenceReason, CareerRecord, swe_number_validator
 from progression.services import DETAIL_FIELDS, PAY_FIELDS
 
@@ -46,7 +45,7 @@ def _initial(record: CareerRecord, names: tuple[str, ...]) -> dict:
     return {name: getattr(record, name) for name in names}
 
 
-class CareerDetailsForm(MarkInputErrorsMixin, forms.Form):
+class CareerDetailsForm(forms.Form):
     """Registration, qualification, employment and ASYE (council administrators)."""
 
     swe_registration_number = forms.CharField(

@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 
 from councils.models import Membership
+from portfolios import wording
 from portfolios.models import CaseStatus
 from portfolios.selectors import Overview, cases_of_worker, portfolio_overview
 
@@ -20,3 +21,19 @@ def portfolio_needs(membership: Membership | None) -> list[Overview]:
     today = timezone.localdate()
     return [portfolio_overview(case, today) for case in cases_of_worker(membership)
             if case.status not in (CaseStatus.CLOSED,)]
+
+
+@register.filter
+def plain(message: str) -> str:
+    """An engine checklist message in plain words (``portfolios.wording``)."""
+    return wording.plain(str(message))
+
+
+@register.filter
+def role_words(role: str) -> str:
+    return wording.role_words(str(role))
+
+
+@register.filter
+def slug_words(slug: str) -> str:
+    return wording.slug_words(str(slug))

@@ -45,6 +45,12 @@ def test_council_admin_invites_assigns_and_deactivates_and_the_history_stays(
     assert summary.is_visible()
     assert "Enter the person's e-mail address" in summary.inner_text()
     assert page.title().startswith("Error: ")
+    # Every field in error has the red border, the e-mail input included.
+    red = "rgb(212, 53, 28)"
+    for name in ("email", "full_name"):
+        colour = page.locator(f"input[name={name}]").evaluate(
+            "element => getComputedStyle(element).borderTopColor")
+        assert colour == red, f"{name} in error has a {colour} border"
     page.screenshot(path=f"{SCREENSHOT_DIR}/people-invite-errors.png", full_page=True)
     _assert_accessible(page, "invite form with errors")
     # The error summary's links take the keyboard to the field.

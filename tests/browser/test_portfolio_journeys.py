@@ -104,6 +104,8 @@ def test_lincolnshire_worker_books_sees_kss_uploads_fills_grid_and_submits(
                         ("tm", "As team manager: confirms the readiness")):
         _sign_in(page, base, p[who])
         page.goto(f"{case_url}sign/")
+        if who == "ps":
+            _assert_accessible(page, "sign-off page")
         page.get_by_label(re.compile(re.escape(option))).check()
         page.get_by_label(re.compile("I have read the content")).check()
         page.get_by_role("button", name="Record sign-off").click()
@@ -190,7 +192,9 @@ def test_lincolnshire_worker_books_sees_kss_uploads_fills_grid_and_submits(
     page.goto(f"{case_url}submit/")
     page.get_by_role("button", name="Submit portfolio").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    assert "Sign-off missing: the team-manager endorses the portfolio" in summary
+    assert "Sign-off missing: your team manager endorses the portfolio" in summary
+    page.screenshot(path=f"{SCREENSHOT_DIR}/portfolio-lincs-submit-refused.png", full_page=True)
+    _assert_accessible(page, "submit page with the refusal")
 
     # Practice supervisor verifies and approves, team manager endorses (LINCS-08, 15, 16).
     for who, options in (("ps", ["verifies the all-10-kss-met", "approves the portfolio"]),
@@ -198,6 +202,10 @@ def test_lincolnshire_worker_books_sees_kss_uploads_fills_grid_and_submits(
         _sign_in(page, base, p[who])
         for option in options:
             page.goto(f"{case_url}sign/")
+            if option == "approves the portfolio":
+                page.screenshot(path=f"{SCREENSHOT_DIR}/portfolio-lincs-signoff.png",
+                                full_page=True)
+                _assert_accessible(page, "sign-off page with content listed")
             page.get_by_label(re.compile(re.escape(option))).check()
             page.get_by_label(re.compile("I have read the content")).check()
             page.get_by_role("button", name="Record sign-off").click()

@@ -138,13 +138,15 @@ def test_admin_is_for_platform_operators_only(client, council):
     assert client.get("/admin/").status_code == 200
 
 
-def test_email_and_password_fields_in_error_get_the_error_border(client, db):
-    """crispy-forms-gds styles only text inputs in error; MarkInputErrorsMixin does the rest."""
+def test_email_and_password_fields_in_error_are_marked_invalid_and_styled(client, db):
+    """crispy-forms-gds puts govuk-input--error only on text inputs; e-mail and password
+    inputs in error carry aria-invalid, which app.css gives the same red border."""
     html = client.post("/accounts/login/", {"username": "not-an-address", "password": ""}
                        ).content.decode()
     email = re.search(r'<input[^>]*name="username"[^>]*>', html).group(0)
     password = re.search(r'<input[^>]*name="password"[^>]*>', html).group(0)
-    assert "govuk-input--error" in email and 'type="email"' in email
-    assert "govuk-input--error" in password and 'type="password"' in password
-    untouched = client.get("/accounts/login/").content.decode()
-    assert "govuk-input--error" not in untouched
+    assert 'aria-invalid="true"' in email and 'type="email"' in email
+    assert 'aria-invalid="true"' in password and 'type="password"' in password
+    assert 'aria-invalid' not in client.get("/accounts/login/").content.decode()
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    assert '.govuk-input[aria-invalid="true"] { border-color: #d4351c; }' in css

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.core.management import call_command
 from django_scopes import scope, scopes_disabled
 
-from councils.demo import AGENCY_EMAIL, DEMO_PASSWORD, DEMO_PEOPLE, OPERATOR_EMAIL, load_demo
+from councils.demo import (
+    AGENCY_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    EXTRA_PEOPLE,
+    OPERATOR_EMAIL,
+    load_demo,
+)
 from councils.models import (
     AuditEvent,
     Council,
@@ -32,10 +39,13 @@ def test_load_demo_twice_leaves_the_same_rows(db, capsys):
     call_command("load_demo")
     assert _counts() == first
     assert first["Council"] == 5
-    assert first["Membership"] == 5 * len(DEMO_PEOPLE) + 2
+    # One person per role in each council, the agency worker twice, the extra workers.
+    assert first["Membership"] == 5 * len(DEMO_PEOPLE) + 2 + len(EXTRA_PEOPLE)
     output = capsys.readouterr().out
     assert DEMO_PASSWORD in output
     assert "social-worker@halton.demo" in output
+    for extra in EXTRA_PEOPLE:
+        assert extra.email in output
     assert OPERATOR_EMAIL in output
 
 
@@ -105,6 +115,26 @@ def test_reference_frameworks_are_loaded(db):
     assert list(pcf.items.filter(kind=FrameworkItem.Kind.LEVEL).values_list("code", flat=True)) \
         == ["asye", "social-worker", "experienced", "advanced"]
     assert Framework.objects.filter(slug="kss-adults").exists()
+
+
+def test_extra_people_report_to_the_demo_line_manager(db):
+    load_demo()
+    for extra in EXTRA_PEOPLE:
+        council = Council.objects.get(slug=extra.council)
+        with scope(council=council):
+            member = Membership.objects.get(user__email=extra.email)
+            assert member.line_manager.user.email == f"line-manager@{extra.council}.demo"
+            assert list(member.roles.values_list("role", flat=True)) == [Role.SOCIAL_WORKER]
+
+
+def test_lincolnshire_line_manager_is_also_the_practice_supervisor(db):
+    """LINCS-05, 003_beca269546173a23.txt: the Practice Supervisor confirms readiness."""
+    load_demo()
+    council = Council.objects.get(slug="lincolnshire")
+    with scope(council=council):
+        member = Membership.objects.get(user__email="line-manager@lincolnshire.demo")
+        assert set(member.roles.values_list("role", flat=True)) == {
+            Role.LINE_MANAGER, Role.PRACTICE_SUPERVISOR}
 
 
 def test_a_changed_demo_password_is_put_back(db):

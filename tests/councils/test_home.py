@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
@@ -161,3 +163,26 @@ def test_server_error_page_renders_without_a_request_context(db):
 
     html = render_to_string("500.html")
     assert "Sorry, there is a problem with the service" in html
+
+
+def test_home_page_costs_the_same_queries_for_2_and_40_people(council, member_client):
+    """Every section on (all roles): the same count whether the council has 2 or 40 more
+    people reporting to this manager, so no section loads row by row."""
+    client, manager = member_client(council, *[r.value for r in Role])
+    team = TeamFactory(council=council)
+    home = f"/{council.slug}/"
+    client.get(home)  # warm the session
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(home).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        MembershipFactory(council=council, team=team, line_manager=manager,
+                          roles=[Role.SOCIAL_WORKER])
+    few = queries()
+    for _ in range(38):
+        MembershipFactory(council=council, team=team, line_manager=manager,
+                          roles=[Role.SOCIAL_WORKER])
+    assert queries() == few

@@ -168,7 +168,7 @@ def test_invite_form_shows_errors_and_keeps_what_was_typed(council, admin):
     response = client_for(admin).post(url("person_invite", council), {"email": "bad"})
     body = response.content.decode()
     assert "Enter an e-mail address in the correct format" in body
-    assert "govuk-input--error" in re.search(r'<input[^>]*name="email"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="email"[^>]*>', body).group(0)
     assert "Enter the person&#x27;s full name" in body and "Select at least one role" in body
 
 

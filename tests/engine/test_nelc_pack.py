@@ -145,8 +145,8 @@ def test_observations_must_be_dated_before_the_twelve_month_review(pack):
 
 
 def test_milestone_is_not_evaluated_without_an_asye_start(pack):
-    """NELC-14, 000_b405b76582c345ce.txt: a condition whose input is absent is not evaluated (rule-
-    scenarios.md)."""
+    """NELC-14, 000_b405b76582c345ce.txt: a condition whose input is absent is not evaluated
+    (rule-scenarios.md)."""
     req = next(r for r in pack.route("asye").evidence if r.id == "observations")
     assert milestone_on(pack, "asye", req, PersonRecord(level="level-1")) is None
 

@@ -34,10 +34,10 @@ def test_grade_9_asye_is_submitted_on_the_first_friday_with_four_signoffs(
         case = services.case_open(actor=w.user, worker=w, route_slug="asye", today=TODAY)
         # Nothing yet: the portfolio, the four sign-offs and the attestation are named.
         text = refusal(case, w, TODAY)
-        assert "asye-portfolio needed (0 of 1)" in text and "DERBY-01, DERBY-05" in text
-        assert "the line-manager recommends the readiness (DERBY-01)" in text
-        assert "the assessor signs the portfolio (DERBY-03)" in text
-        assert "the group-manager acknowledges the portfolio (DERBY-03)" in text
+        assert "Add 1 more (you have 0 of 1)" in text and "DERBY-01, DERBY-05" in text
+        assert "your line manager recommends the readiness (DERBY-01)" in text
+        assert "your assessor signs the portfolio (DERBY-03)" in text
+        assert "your group manager acknowledges the portfolio (DERBY-03)" in text
         assert "fully anonymised (DERBY-01, DERBY-05)" in text
         add(case, w, "asye-portfolio", "My ASYE portfolio", dt.date(2026, 11, 1))
         signed = sign_all(case, {"line-manager": p["m0"], "assessor": p["m0"],
@@ -97,8 +97,8 @@ def test_grade_10_to_11_in_the_january_window(load_pack, in_scope):
         # An observation older than six months before 15 January 2027 does not count.
         _grade_10_portfolio(case, w, observed_on=dt.date(2026, 6, 30))
         text = refusal(case, w, TODAY, anonymisation_attested=True)
-        assert "DERBY-19, CONV-04" in text and "dated on or after 2026-07-15" in text
-        assert "the service-manager checks the portfolio (DERBY-21)" in text
+        assert "DERBY-19, CONV-04" in text and "dated on or after 15 July 2026" in text
+        assert "your service manager checks the portfolio (DERBY-21)" in text
         add(case, w, "direct-observation", "Recent observation", dt.date(2026, 10, 1),
             filled_fields=["feedback-from-adult"])
         # The two managers check; one person may hold both roles.
@@ -122,7 +122,7 @@ def test_grade_10_to_11_case_examples_must_cover_the_nine_pcf_domains(load_pack,
         other = case.portfolios.get().items.filter(kind="case-example").last()
         services.evidence_update(actor=w, item=other, changes={"pcf": PCF_ALL[:8]})
         text = refusal(case, w, TODAY, anonymisation_attested=True)
-    assert "pcf not covered: professional-leadership" in text
+    assert "Tag your evidence with these PCF domains: Professional Leadership" in text
 
 
 def test_grade_10_to_11_out_of_window_names_the_next_window(load_pack, in_scope):

@@ -90,7 +90,8 @@ def test_halton_level_3_more_than_12_months_after_asye_needs_observation_and_aud
         # An observation with a section left out does not count (HALTON-13).
         add(case, w, "direct-observation", "Home visit observed", dt.date(2026, 11, 5),
             by_role="practice-lead", filled_fields=OBSERVATION_FIELDS[:-1])
-        assert "mandatory field(s) missing" in refusal(case, w, TODAY)
+        text = refusal(case, w, TODAY)
+        assert "Complete these parts of the form: signed by observing manager" in text
         add(case, w, "direct-observation", "Second visit observed", dt.date(2026, 11, 12),
             by_role="practice-lead", filled_fields=OBSERVATION_FIELDS)
         add(case, w, "case-file-audit", "Case audit", dt.date(2026, 11, 12),
@@ -136,7 +137,8 @@ def test_halton_level_4_progression_programme_record(load_pack, in_scope):
             filled_fields=["observation-dates", "capability-confirmation-signed"])
         text = refusal(case, w, TODAY)
         assert "(HALTON-25)" in text  # workforce sharing
-        assert "pcf not covered: professional-leadership" in text and "(HALTON-24)" in text
+        assert "(HALTON-24)" in text
+        assert "Tag your evidence with these PCF domains: Professional Leadership" in text
         request = case.portfolios.get().items.get(kind="progression-request")
         services.evidence_update(actor=w, item=request,
                                  changes={"pcf": list(fw.PCF_DOMAIN_SLUGS)})

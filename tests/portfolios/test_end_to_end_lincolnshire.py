@@ -64,8 +64,8 @@ def test_lincolnshire_level_2_booked_built_endorsed_and_submitted(load_pack, in_
     with in_scope(council):
         _portfolio(case, w)
         text = refusal(case, w, TODAY)
-        assert "the practice-supervisor verifies the all-10-kss-met (LINCS-08, LINCS-15)" in text
-        assert "the team-manager endorses the portfolio (LINCS-08, LINCS-16)" in text
+        assert "your practice supervisor verifies the all 10 KSS met (LINCS-08, LINCS-15)" in text
+        assert "your team manager endorses the portfolio (LINCS-08, LINCS-16)" in text
         assert len(sign_all(case, signers)) == 3
         submission = services.portfolio_submit(actor=w, case=case, today=TODAY)
         case.refresh_from_db()
@@ -80,8 +80,8 @@ def test_lincolnshire_each_allocated_kss_needs_two_case_examples(load_pack, in_s
         _portfolio(case, w, second_case_example=False)
         sign_all(case, signers)
         text = refusal(case, w, TODAY)
-    assert "1 more case-example needed (1 of 2)" in text
-    assert "(each needs 2 items)" in text and "(LINCS-09)" in text
+    assert "Add 1 more (you have 1 of 2)" in text
+    assert "(2 items for each)" in text and "(LINCS-09)" in text
 
 
 def test_lincolnshire_observations_outside_the_recency_tiers(load_pack, in_scope):
@@ -96,8 +96,8 @@ def test_lincolnshire_observations_outside_the_recency_tiers(load_pack, in_scope
                                  changes={"practice_on": dt.date(2026, 5, 1)})
         # Changing the item voided the sign-offs that saw it.
         text = refusal(case, w, TODAY)
-    assert "2 needed dated on or after 2026-06-19 (have 1)" in text
-    assert "1 needed dated on or after 2026-09-19 (have 0)" in text
+    assert "2 must be dated on or after 19 June 2026 (you have 1)" in text
+    assert "1 must be dated on or after 19 September 2026 (you have 0)" in text
     assert "(LINCS-11, CONV-04)" in text
     assert "an earlier sign-off was voided by a content change" in text
 
@@ -111,7 +111,7 @@ def test_lincolnshire_role_summary_over_200_words_is_refused(load_pack, in_scope
         services.evidence_update(actor=w, item=item, changes={"statement": "word " * 201})
         sign_all(case, signers)
         text = refusal(case, w, TODAY)
-    assert "1 item(s) over the 200-word maximum" in text
+    assert "1 item(s) over the 200-word limit: shorten it" in text
 
 
 def test_lincolnshire_late_submission_names_the_next_sitting(load_pack, in_scope):
@@ -124,3 +124,21 @@ def test_lincolnshire_late_submission_names_the_next_sitting(load_pack, in_scope
         text = refusal(case, w, dt.date(2027, 3, 20))
     assert "The submission date 19 March 2027 has passed" in text
     assert "LINCS-17" in text and "the next sitting, September 2027" in text
+
+
+def test_lincolnshire_page_warns_what_falls_out_before_the_submission_date(load_pack,
+                                                                          in_scope):
+    """LINCS-11, CONV-04, 003_beca269546173a23.txt: an observation of 2026-06-01 is within
+    nine months on 20 November 2026 but older than that by 19 March 2027."""
+    from portfolios.selectors import portfolio_overview
+
+    council, p, w, case, signers = _lincs(load_pack, in_scope)
+    with in_scope(council):
+        add(case, w, "direct-observation", "June observation", dt.date(2026, 6, 1))
+        add(case, w, "direct-observation", "October observation", dt.date(2026, 10, 1))
+        overview = portfolio_overview(case, TODAY)
+    falls = next(f for req, _, _, f in overview.requirements if req.id == "observations")
+    assert ("1 item within the last 9 months today will be older than that by 19 March 2027 "
+            "(dated before 19 June 2026).") in falls
+    assert not any("October" in f for f in falls)
+    assert len(falls) == 2  # also out of the 6-month window by then

@@ -47,8 +47,8 @@ def test_nelc_asye_portfolio_to_the_twelve_month_panel(load_pack, in_scope):
     with in_scope(council):
         book(case, p["admin"], "2026-12-01", dt.date(2026, 11, 24))
         text = refusal(case, w, TODAY)
-        assert "an item by asye-lead" in text and "(NELC-14)" in text
-        assert "the line-manager signs the self-assessment (NELC-13)" in text
+        assert "One by your ASYE lead or co-ordinator" in text and "(NELC-14)" in text
+        assert "your line manager signs the self-assessment (NELC-13)" in text
         _asye_portfolio(case, w)
         sign_all(case, {"line-manager": p["m0"]})
         submission = services.portfolio_submit(actor=w, case=case, today=TODAY)
@@ -65,8 +65,8 @@ def test_nelc_asye_observation_after_the_twelve_month_review_does_not_count(
         _asye_portfolio(case, w, third_observed_on=dt.date(2026, 12, 2))
         sign_all(case, {"line-manager": p["m0"]})
         text = refusal(case, w, dt.date(2026, 12, 3))
-    assert "1 more direct-observation needed (2 of 3)" in text
-    assert "an item by line-manager or senior-social-worker" in text
+    assert "Add 1 more (you have 2 of 3)" in text
+    assert "One by your line manager or senior social worker" in text
 
 
 def _l3(load_pack, in_scope, qualified=dt.date(2015, 7, 1)):
@@ -107,8 +107,8 @@ def test_nelc_level_3_from_expression_of_intent_to_submission(load_pack, in_scop
 
         book(case, p["admin"], "2027-03-15", dt.date(2027, 3, 1))
         text = refusal(case, w, TODAY)
-        assert "5 more case-file-audit needed (0 of 5)" in text
-        assert "an item by lead-assessor" in text and "(NELC-29)" in text
+        assert "Add 5 more (you have 0 of 5)" in text
+        assert "One by your lead assessor" in text and "(NELC-29)" in text
         assert "fully anonymised" in text
 
         on = dt.date(2026, 11, 1)

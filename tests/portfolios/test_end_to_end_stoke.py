@@ -51,7 +51,7 @@ def test_stoke_asye_portfolio_is_submitted_to_the_booked_panel(load_pack, in_sco
         text = refusal(case, w, TODAY)
         for rule in ("STOKE-09", "STOKE-23", "STOKE-24", "STOKE-25", "STOKE-46"):
             assert f"({rule})" in text
-        assert "3 more direct-observation needed (0 of 3)" in text
+        assert "Add 3 more (you have 0 of 3)" in text
         _portfolio(case, w)
         submission = services.portfolio_submit(actor=w, case=case, today=TODAY)
         case.refresh_from_db()
@@ -67,7 +67,7 @@ def test_stoke_portfolio_without_kss_mapping_is_refused(load_pack, in_scope):
         book(case, p["admin"], "2026-12-10", dt.date(2026, 12, 1))
         _portfolio(case, w, kss=[])
         text = refusal(case, w, TODAY)
-    assert "kss-child-family not covered: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10" in text
+    assert "Tag your evidence with KSS 1, 2, 3, 4, 5, 6, 7, 8, 9, 10" in text
 
 
 def test_stoke_observation_by_an_nqsw_does_not_count(load_pack, in_scope):
@@ -80,8 +80,8 @@ def test_stoke_observation_by_an_nqsw_does_not_count(load_pack, in_scope):
         item = case.portfolios.get().items.filter(kind="direct-observation").first()
         services.evidence_update(actor=w, item=item, changes={"by_role": "nqsw"})
         text = refusal(case, w, TODAY)
-    assert ("Direct observations of practice (STOKE-25): 1 more direct-observation needed "
-            "(2 of 3)") in text
+    assert ("Direct observations of practice (STOKE-25): Add 1 more "
+            "(you have 2 of 3)") in text
 
 
 def test_stoke_late_submission_is_refused(load_pack, in_scope):

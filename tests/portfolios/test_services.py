@@ -169,8 +169,8 @@ def test_submission_refused_without_a_booking_and_incomplete(load_pack, people, 
         services.portfolio_submit(actor=p["worker"], case=case, today=TODAY)
     text = " ".join(error.value.messages)
     assert "No sitting is booked" in text
-    assert "LINCS-11" in text and "direct-observation" in text
-    assert "Sign-off missing: the team-manager endorses the portfolio" in text
+    assert "Practice observations on the standard practice observation form (LINCS-11, " in text
+    assert "Sign-off missing: your team manager endorses the portfolio" in text
     assert not Submission.objects.exists()
 
 

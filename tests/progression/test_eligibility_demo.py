@@ -13,6 +13,8 @@ from councils.models import Council, Membership, Role, RulePackVersion
 from progression.eligibility import eligibility_report
 
 ON = dt.date(2026, 12, 1)
+# Stoke's and NELC's records are dated from the load date (progression.demo_records).
+LOADED_ON = dt.date(2026, 11, 25)
 
 
 def _answers(slug: str) -> dict:
