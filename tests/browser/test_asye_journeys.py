@@ -245,3 +245,71 @@ def test_stoke_year_from_enrolment_to_the_panel(transactional_db, browser, live_
     assessor.screenshot(path=f"{SCREENSHOT_DIR}/asye-stoke-handed-to-panel.png",
                         full_page=True)
     _assert_accessible(assessor, "programme handed to the panel")
+
+
+def test_nelc_year_from_enrolment_to_the_panel(transactional_db, browser, live_server):
+    """NELC-04, NELC-11, NELC-14, 000_b405b76582c345ce.txt: the ASYE co-ordinator enrols,
+    the learning agreement is signed, the 3-month review is held with the agreement
+    revisited, the co-ordinator's observation is planned and assessed, the manager
+    recommends and the assessor hands over to the 12-month review panel."""
+    start = add_months(timezone.localdate(), -11)
+    c = cast("north-east-lincolnshire", team_tags=(), qualified=start - dt.timedelta(days=60))
+    base = live_server.url
+
+    lead = browser.new_context().new_page()
+    _sign_in(lead, base, c.lead.user.email)
+    lead.get_by_role("link", name="enrol a social worker").click()
+    lead.get_by_label("Social worker").select_option(label=c.nqsw.user.full_name)
+    _date(lead, start)
+    lead.get_by_label("Full time").check()
+    lead.get_by_role("button", name="Enrol").click()
+    assert "is enrolled on the ASYE" in lead.content()
+    assert f"{add_months(start, 12):%-d %B %Y}" in lead.content()  # NELC-04: 12 months
+    programme_url = lead.url.split("#")[0]
+
+    manager = browser.new_context().new_page()
+    _sign_in(manager, base, c.manager.user.email)
+    manager.goto(programme_url)
+    manager.get_by_role("link", name="Edit the learning agreement").click()
+    manager.get_by_label("Development plan").fill("Court skills; direct work with children")
+    manager.get_by_role("button", name="Save the learning agreement").click()
+    nqsw = browser.new_context().new_page()
+    _sign_in(nqsw, base, c.nqsw.user.email)
+    for page in (manager, nqsw):
+        page.goto(programme_url)
+        page.get_by_role("button", name="Sign the learning agreement").click()
+        assert "You signed the learning agreement" in page.content()
+
+    manager.goto(programme_url)
+    manager.get_by_role("link", name="Record the 3-month review").click()
+    manager.get_by_label("Progress against the KSS").fill("KSS 1 to 4 evidenced")
+    manager.get_by_label("Actions and targets for the next period").fill("Lead a CIN plan")
+    manager.get_by_label("Learning agreement revisited").fill("Add court skills")
+    manager.get_by_role("button", name="Save the review record").click()
+    for page in (manager, nqsw):
+        page.goto(programme_url)
+        page.get_by_role("button", name="Sign the 3-month review").click()
+        assert "You signed the 3-month review" in page.content()
+    assert nqsw.locator("#reviews + table").get_by_text("Held").is_visible()
+
+    # NELC-14: the first observation is the ASYE co-ordinator's; the worker plans it.
+    nqsw.get_by_role("link", name="Plan an observation").click()
+    nqsw.get_by_label("Observer").select_option(label=c.lead.user.full_name)
+    _date(nqsw, timezone.localdate())
+    nqsw.get_by_role("button", name="Plan the observation").click()
+    assert "Observation planned" in nqsw.content() and "(as asye-lead)" in nqsw.content()
+
+    manager.goto(programme_url)
+    manager.get_by_role("link", name="Write the final report").click()
+    manager.get_by_label("Pass").check()
+    manager.get_by_label("Final report").fill("Meets the KSS at ASYE level.")
+    manager.get_by_role("button", name="Sign and submit the report").click()
+    assert "Final report submitted" in manager.content()
+    manager.screenshot(path=f"{SCREENSHOT_DIR}/asye-nelc-final-report.png", full_page=True)
+    _assert_accessible(manager, "NELC programme with the final report")
+
+    assessor = browser.new_context().new_page()
+    _sign_in(assessor, base, c.assessor.user.email)
+    assessor.goto(programme_url)
+    assessor.get_by_role("button", name="Sign as assessor and hand to the panel").click()
+    assert "Handed to the panel" in assessor.content()

@@ -186,6 +186,10 @@ def test_lincolnshire_worker_books_sees_kss_uploads_fills_grid_and_submits(
                            "two-years-since-registration", "expert-in-safeguarding",
                            "all-10-kss-met", "good-reflection-of-practice"])
 
+    page.goto(f"{base}/{council.slug}/")
+    needs = page.locator("main").inner_text()
+    assert "What I still need" in needs and "Sign-off: your team manager endorses" in needs
+    page.screenshot(path=f"{SCREENSHOT_DIR}/portfolio-lincs-home-needs.png", full_page=True)
     page.goto(case_url)
     page.screenshot(path=f"{SCREENSHOT_DIR}/portfolio-lincs-grid.png", full_page=True)
     _assert_accessible(page, "portfolio page")

@@ -16,7 +16,7 @@ TODAY = dt.date(2026, 11, 20)
 
 
 def _status(overview, requirement_id):
-    for req, status, _ in overview.requirements:
+    for req, status, *_ in overview.requirements:
         if req.id == requirement_id:
             return status
     raise KeyError(requirement_id)

@@ -48,7 +48,7 @@ def test_nelc_asye_portfolio_to_the_twelve_month_panel(load_pack, in_scope):
         book(case, p["admin"], "2026-12-01", dt.date(2026, 11, 24))
         text = refusal(case, w, TODAY)
         assert "One by your ASYE lead or co-ordinator" in text and "(NELC-14)" in text
-        assert "your line manager signs the self-assessment (NELC-13)" in text
+        assert "your line manager signs the self assessment (NELC-13)" in text
         _asye_portfolio(case, w)
         sign_all(case, {"line-manager": p["m0"]})
         submission = services.portfolio_submit(actor=w, case=case, today=TODAY)

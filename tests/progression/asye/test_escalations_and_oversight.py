@@ -266,3 +266,16 @@ def test_a_credit_of_the_whole_year_is_refused_with_a_reason():
     assert "STOKE-14" in err.value.message_dict["credit_months"][0]
     p = enrol(c, START, credit_months=11, credit_evidence="Statement")
     assert p.planned_end == dt.date(2024, 11, 1)  # 11 credited + 1 here = one year in all
+
+
+def test_an_overdue_review_does_not_hide_the_next_one_in_the_lists():
+    """STOKE-15, 001_cfd4d7839e7e381c.txt: the 3-month review is overdue and the 6-month one
+    is next; the manager's list shows both."""
+    c = cast()
+    p = enrol(c, START)
+    today = dt.date(2025, 2, 1)  # the 3-month review (1 January) is past, not held
+    with scope(council=c.council):
+        (row,) = selectors.managed_rows(c.manager, today)
+    assert row.overdue == ["Learning agreement", "1 review", "Supervision"]
+    assert row.next_due == ("Review", dt.date(2025, 4, 1))
+    assert p.pk == row.programme.pk
