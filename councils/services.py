@@ -165,7 +165,7 @@ def membership_invite(
     with scope(council=council):
         _check_team(council, team)
         _check_line_manager(council, None, line_manager)
-        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        user = User.objects.select_for_update(of=("self",)).filter(email__iexact=email).first()
         if user is None:
             user = User(email=email, full_name=full_name.strip())
             user.set_unusable_password()
@@ -216,7 +216,7 @@ def membership_update(
     """
     council = membership.council
     with scope(council=council):
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         before = _membership_snapshot(locked)
         if team is not _UNSET:
             _check_team(council, team)
@@ -254,7 +254,7 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     """
     council = membership.council
     with scope(council=council):
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         if not locked.is_active:
             raise ValidationError("This person is already deactivated.")
         if locked.user_id == actor.pk:
@@ -281,7 +281,7 @@ def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
     """Let a deactivated member use the council again, with their history as it was."""
     council = membership.council
     with scope(council=council):
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         if locked.is_active:
             raise ValidationError("This person is already active.")
         deactivated_at = locked.deactivated_at
@@ -348,7 +348,7 @@ def team_update(
     """Rename a team, change its tags or close it. A team with active members stays open."""
     council = team.council
     with scope(council=council):
-        locked = Team.objects.select_for_update().get(pk=team.pk)
+        locked = Team.objects.select_for_update(of=("self",)).get(pk=team.pk)
         before = _team_snapshot(locked)
         if name is not None:
             _check_team_name(council, name.strip(), locked)

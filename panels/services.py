@@ -66,12 +66,12 @@ def _rules(rules: Iterable[str]) -> str:
 
 
 def _lock_case(case: ProgressionCase) -> ProgressionCase:
-    return ProgressionCase.objects.select_for_update().select_related(
+    return ProgressionCase.objects.select_for_update(of=("self",)).select_related(
         "pack_version", "worker__user").get(council_id=case.council_id, pk=case.pk)
 
 
 def _lock_sitting(sitting: PanelSitting) -> PanelSitting:
-    return PanelSitting.objects.select_for_update().get(council_id=sitting.council_id,
+    return PanelSitting.objects.select_for_update(of=("self",)).get(council_id=sitting.council_id,
                                                         pk=sitting.pk)
 
 
@@ -304,7 +304,7 @@ def score_record(*, actor: Membership, case: ProgressionCase, element: str,
 # -- decisions -------------------------------------------------------------------------------
 
 def _career_record(case: ProgressionCase) -> CareerRecord:
-    record = CareerRecord.objects.select_for_update().filter(
+    record = CareerRecord.objects.select_for_update(of=("self",)).filter(
         council_id=case.council_id, membership=case.worker).first()
     if record is None:
         record = CareerRecord(council_id=case.council_id, membership=case.worker)
@@ -482,7 +482,7 @@ def decision_issue(*, actor: Membership, sitting: PanelSitting, case: Progressio
         raise ValidationError("The case is not on this sitting's agenda.")
     if case.status != CaseStatus.SUBMITTED:
         raise ValidationError("The case has no submitted portfolio awaiting a decision.")
-    current = Decision.objects.select_for_update().filter(
+    current = Decision.objects.select_for_update(of=("self",)).filter(
         council=case.council, case=case, is_current=True).first()
     if current is not None and current.outcome not in INTERIM_OUTCOMES:
         raise ValidationError("The case already has a decision; correct it instead.")
@@ -520,7 +520,8 @@ def referral_conclude(*, actor: Membership, decision: Decision, conclusion: str,
                       concluded_on: dt.date) -> Decision:
     """Record the independent reviewer's conclusion of a referral (STOKE-49); the chair may
     then issue the final decision."""
-    decision = Decision.objects.select_for_update().select_related("sitting", "case").get(
+    decision = Decision.objects.select_for_update(
+        of=("self",)).select_related("sitting", "case").get(
         council_id=decision.council_id, pk=decision.pk)
     if not perms.can_decide_sitting(actor, decision.sitting) and \
             not perms.can_manage_sittings(actor):
@@ -545,7 +546,7 @@ def decision_correct(*, actor: Membership, decision: Decision, outcome: str,
     """Correct an issued decision: a new decision supersedes it, with the reason; the old
     one is never edited. Its pay change is cancelled if not yet exported (an exported one
     stays in its batch; the correction's change follows in a later batch)."""
-    old = Decision.objects.select_for_update().select_related("sitting", "case").get(
+    old = Decision.objects.select_for_update(of=("self",)).select_related("sitting", "case").get(
         council_id=decision.council_id, pk=decision.pk)
     case = _lock_case(old.case)
     if not perms.can_decide_sitting(actor, old.sitting):
@@ -561,7 +562,7 @@ def decision_correct(*, actor: Membership, decision: Decision, outcome: str,
     _check_outcome(pack, route, case, outcome, reason_code, reason_text)
     old.is_current = False
     old.save(update_fields=["is_current"])
-    change = PayChange.objects.select_for_update().filter(council=case.council,
+    change = PayChange.objects.select_for_update(of=("self",)).filter(council=case.council,
                                                           decision=old).first()
     if change is not None and change.batch_id is None:
         change.status = PayChangeStatus.CANCELLED
@@ -596,7 +597,8 @@ def decision_record_render(*, decision: Decision) -> DecisionRecord:
     # Imported here: WeasyPrint is heavy and only the rendering task needs it.
     from panels.pdf import render_decision_pdf
 
-    record = DecisionRecord.objects.select_for_update().get(council_id=decision.council_id,
+    record = DecisionRecord.objects.select_for_update(
+        of=("self",)).get(council_id=decision.council_id,
                                                             decision=decision)
     if record.is_rendered:
         return record
@@ -675,7 +677,7 @@ def appeal_panel_set(*, actor: Membership, appeal: Appeal,
     """Name the appeal panel and its sitting date (NELC-45), refused when a member is not
     independent of the case or a role is missing (engine ``appeal_panel_conflicts``,
     NELC-46)."""
-    appeal = Appeal.objects.select_for_update().select_related(
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related(
         "case__pack_version", "decision__sitting").get(council_id=appeal.council_id,
                                                        pk=appeal.pk)
     pack, route = route_of_case(appeal.case)
@@ -713,7 +715,7 @@ def appeal_decide(*, actor: Membership, appeal: Appeal, result: str, reason: str
                   decided_on: dt.date) -> Appeal:
     """Record the appeal's result (upheld or dismissed); ``final`` comes from the pack
     (LINCS-26 final; NELC-47 not stated, left unknown)."""
-    appeal = Appeal.objects.select_for_update().select_related("case").get(
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("case").get(
         council_id=appeal.council_id, pk=appeal.pk)
     if not perms.can_decide_appeal(actor, appeal):
         raise PermissionDenied("Only the appeal's addressee or panel records its result.")
@@ -741,7 +743,7 @@ def pay_change_set_effective_date(*, actor: Membership, pay_change: PayChange,
     """HR enters the effective date where the pack leaves it unset, or the appointment date
     into a vacancy (NELC-40); the change becomes ready to export and the career record
     moves to the new level, grade and pay point."""
-    change = PayChange.objects.select_for_update().select_related(
+    change = PayChange.objects.select_for_update(of=("self",)).select_related(
         "decision__case__pack_version").get(council_id=pay_change.council_id,
                                             pk=pay_change.pk)
     if not perms.can_manage_pay_changes(actor):
@@ -778,7 +780,7 @@ def pay_export_create(*, actor: Membership, council: Council, fmt: str) -> PayEx
         raise PermissionDenied("Only HR exports pay changes.")
     if fmt not in ExportFormat.values:
         raise ValidationError({"format": "Choose CSV or XLSX."})
-    changes = list(PayChange.objects.select_for_update().filter(
+    changes = list(PayChange.objects.select_for_update(of=("self",)).filter(
         council=council, status=PayChangeStatus.READY, batch__isnull=True).select_related(
         "worker__user", "decision").order_by("effective_on", "id"))
     if not changes:
@@ -791,7 +793,7 @@ def pay_export_create(*, actor: Membership, council: Council, fmt: str) -> PayEx
              "spinal_column_point": c.pay_point, "effective_on": c.effective_on.isoformat(),
              "decision_date": c.decision.decided_on.isoformat(),
              "assigned_to": ", ".join(c.assigned_roles)} for c in changes]
-    number = (PayExportBatch.objects.select_for_update().filter(council=council)
+    number = (PayExportBatch.objects.select_for_update(of=("self",)).filter(council=council)
               .aggregate(n=Max("number"))["n"] or 0) + 1
     batch = PayExportBatch(council=council, number=number, format=fmt, rows=rows,
                            created_by=actor.user)

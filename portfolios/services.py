@@ -55,7 +55,7 @@ from progression.models import CareerRecord
 
 
 def _lock(case: ProgressionCase) -> ProgressionCase:
-    return ProgressionCase.objects.select_for_update().get(council_id=case.council_id,
+    return ProgressionCase.objects.select_for_update(of=("self",)).get(council_id=case.council_id,
                                                            pk=case.pk)
 
 
@@ -117,7 +117,7 @@ def case_open(*, actor: User, worker: Membership, route_slug: str, today: dt.dat
                                f"({', '.join(route.expression_of_intent.rules)}).")
     if errors:
         raise ValidationError(errors)
-    open_cases = ProgressionCase.objects.select_for_update().filter(
+    open_cases = ProgressionCase.objects.select_for_update(of=("self",)).filter(
         council=worker.council, worker=worker, route_slug=route_slug).exclude(
         status=CaseStatus.CLOSED)
     if open_cases.exists():
@@ -357,7 +357,7 @@ def _editable_portfolio(actor: Membership, case: ProgressionCase) -> Portfolio:
     if case.status != CaseStatus.BUILDING:
         raise ValidationError(f"The portfolio cannot be changed while the case is "
                               f"'{case.get_status_display()}'.")
-    return Portfolio.objects.select_for_update().get(council=case.council, case=case,
+    return Portfolio.objects.select_for_update(of=("self",)).get(council=case.council, case=case,
                                                      is_current=True)
 
 
@@ -394,7 +394,7 @@ def _void_changed(portfolio: Portfolio, actor: User, why: str) -> list[SignOff]:
     """Void every live sign-off whose content digest no longer matches (visibly, audited)."""
     items = live_items(portfolio)
     voided = []
-    for signoff in SignOff.objects.select_for_update().filter(
+    for signoff in SignOff.objects.select_for_update(of=("self",)).filter(
             council_id=portfolio.council_id, portfolio=portfolio, voided_at__isnull=True,
             covers_content=True):
         if content_digest(signoff.subject, items) != signoff.digest:
@@ -489,7 +489,8 @@ def evidence_update(*, actor: Membership, item: EvidenceItem, changes: dict) -> 
     voided (returned)."""
     case = _lock(item.portfolio.case)
     portfolio = _editable_portfolio(actor, case)
-    item = EvidenceItem.objects.select_for_update().get(council=case.council, pk=item.pk,
+    item = EvidenceItem.objects.select_for_update(
+        of=("self",)).get(council=case.council, pk=item.pk,
                                                         portfolio=portfolio)
     _, route = case_pack(case)
     unknown = set(changes) - set(UPDATABLE)
@@ -521,7 +522,8 @@ def evidence_remove(*, actor: Membership, item: EvidenceItem) -> None:
     """Take an item out of the current portfolio (kept for the record, marked removed)."""
     case = _lock(item.portfolio.case)
     portfolio = _editable_portfolio(actor, case)
-    item = EvidenceItem.objects.select_for_update().get(council=case.council, pk=item.pk,
+    item = EvidenceItem.objects.select_for_update(
+        of=("self",)).get(council=case.council, pk=item.pk,
                                                         portfolio=portfolio)
     item.removed_at = timezone.now()
     item.save(update_fields=["removed_at"])
@@ -547,7 +549,8 @@ def signoff_record(*, actor: Membership, case: ProgressionCase, index: int, role
         raise PermissionDenied(f"You cannot sign as {role} for this case.")
     if case.status != CaseStatus.BUILDING:
         raise ValidationError("Sign-offs are given while the portfolio is being built.")
-    portfolio = Portfolio.objects.select_for_update().get(council=case.council, case=case,
+    portfolio = Portfolio.objects.select_for_update(
+        of=("self",)).get(council=case.council, case=case,
                                                           is_current=True)
     subject = spec.subject or "portfolio"
     # A readiness decision before booking is about the worker, not the portfolio's content.
@@ -666,7 +669,8 @@ def portfolio_submit(*, actor: Membership, case: ProgressionCase, today: dt.date
     problems = submission_problems(case, today, anonymisation_attested)
     if problems:
         raise ValidationError(problems)
-    portfolio = Portfolio.objects.select_for_update().get(council=case.council, case=case,
+    portfolio = Portfolio.objects.select_for_update(
+        of=("self",)).get(council=case.council, case=case,
                                                           is_current=True)
     items = live_items(portfolio)
     if anonymisation_attested:
@@ -713,7 +717,7 @@ def portfolio_return(*, actor: Membership, case: ProgressionCase, reason: str) -
     if not reason.strip():
         raise ValidationError({"reason": "Say why the portfolio is returned."})
     _move(case, CaseStatus.RETURNED)
-    old = Portfolio.objects.select_for_update().get(council=case.council, case=case,
+    old = Portfolio.objects.select_for_update(of=("self",)).get(council=case.council, case=case,
                                                     is_current=True)
     submission = Submission.objects.get(council=case.council, portfolio=old)
     submission.returned_at, submission.return_reason = timezone.now(), reason.strip()

@@ -44,9 +44,9 @@ def _json(value: Any) -> Any:
 def _record_for_update(membership: Membership) -> CareerRecord:
     """Lock the membership (so two first writes cannot create two records) and return its
     record, creating a blank one if none exists yet."""
-    locked = Membership.objects.select_for_update().select_related("user").get(
+    locked = Membership.objects.select_for_update(of=("self",)).select_related("user").get(
         council=membership.council, pk=membership.pk)
-    record = CareerRecord.objects.select_for_update().filter(membership=locked).first()
+    record = CareerRecord.objects.select_for_update(of=("self",)).filter(membership=locked).first()
     if record is None:
         record = CareerRecord(council=locked.council, membership=locked)
         record.full_clean()

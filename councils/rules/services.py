@@ -39,7 +39,7 @@ def rulepack_store(*, pack: RulePack, source: str,
     with transaction.atomic():
         council = _council_for(pack)
         with scope(council=council):
-            existing = (RulePackVersion.objects.select_for_update()
+            existing = (RulePackVersion.objects.select_for_update(of=("self",))
                         .filter(council=council, digest=digest).first())
             if existing is not None:
                 return existing, False

@@ -79,7 +79,7 @@ def _refuse(reasons: list[Reason] | list[str], code: str = "refused") -> Validat
 
 def _lock(programme: AsyeProgramme) -> AsyeProgramme:
     """Re-read the programme under a row lock (serialises every change to one programme)."""
-    return (AsyeProgramme.objects.select_for_update()
+    return (AsyeProgramme.objects.select_for_update(of=("self",))
             .select_related("membership__user", "membership__team", "pack_version")
             .get(pk=programme.pk))
 
@@ -197,7 +197,7 @@ def programme_enrol(*, actor: Membership, membership: Membership, started_on: dt
                               if prog.learning_agreement else [])})
     with transaction.atomic():
         # Lock the worker's membership: two enrolments of one person cannot interleave.
-        Membership.objects.select_for_update().get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         programme = AsyeProgramme(
             council=council, membership=membership, pack_version=version,
             route_slug=route.slug, started_on=started_on, part_time=tl.part_time,
@@ -319,7 +319,7 @@ def review_parties(programme: AsyeProgramme) -> tuple[tuple[str, ...], str | Non
 
 def _review_locked(review: Review) -> tuple[Review, AsyeProgramme]:
     programme = _lock(review.programme)
-    return Review.objects.select_for_update().get(pk=review.pk), programme
+    return Review.objects.select_for_update(of=("self",)).get(pk=review.pk), programme
 
 
 def review_record(*, actor: Membership, review: Review, kss_progress: str, actions: str,
@@ -574,7 +574,7 @@ def observation_section_complete(*, actor: Membership, observation: Observation,
     with transaction.atomic():
         programme = _lock(observation.programme)
         _open(programme)
-        obs = Observation.objects.select_for_update().get(pk=observation.pk)
+        obs = Observation.objects.select_for_update(of=("self",)).get(pk=observation.pk)
         is_author = (actor.pk == programme.membership_id if author == "worker"
                      else actor.pk == obs.observer_id)
         if not is_author:
@@ -680,7 +680,7 @@ def case_end(*, actor: Membership, allocation_row: CaseAllocation, on: dt.date) 
     with transaction.atomic():
         programme = _lock(allocation_row.programme)
         _require(actor, programme, (Role.LINE_MANAGER,), "end an allocation")
-        row = CaseAllocation.objects.select_for_update().get(pk=allocation_row.pk)
+        row = CaseAllocation.objects.select_for_update(of=("self",)).get(pk=allocation_row.pk)
         if row.ended_on:
             raise ValidationError("This allocation has already ended.")
         row.ended_on = on
@@ -723,7 +723,7 @@ def caseload_breach_resolve(*, actor: Membership, breach: CaseloadBreach, on: dt
         programme = _lock(breach.programme)
         _require(actor, programme, (Role.LINE_MANAGER, Role.ASYE_LEAD,
                                     Role.PRINCIPAL_SOCIAL_WORKER), "resolve a breach")
-        breach = CaseloadBreach.objects.select_for_update().get(pk=breach.pk)
+        breach = CaseloadBreach.objects.select_for_update(of=("self",)).get(pk=breach.pk)
         if breach.resolved_on:
             raise ValidationError("This breach is already resolved.")
         breach.resolved_on = on
@@ -743,7 +743,7 @@ def caseload_breaches_escalate(*, council: Council, on: dt.date) -> int:
 
     count = 0
     with transaction.atomic():
-        due = (CaseloadBreach.objects.select_for_update()
+        due = (CaseloadBreach.objects.select_for_update(of=("self",))
                .filter(council=council, resolved_on__isnull=True, escalated_on__isnull=True,
                        escalate_on__lte=on).select_related("programme__pack_version",
                                                            "programme__membership__user"))
@@ -772,7 +772,7 @@ def programme_ceilings_escalate(*, council: Council, on: dt.date) -> int:
 
     count = 0
     with transaction.atomic():
-        due = (AsyeProgramme.objects.select_for_update()
+        due = (AsyeProgramme.objects.select_for_update(of=("self",))
                .filter(council=council, status__in=OPEN_PROGRAMME_STATUSES,
                        latest_end__isnull=False, latest_end__lte=on,
                        ceiling_escalated_on__isnull=True)
@@ -816,13 +816,13 @@ def escalation_notify(*, council: Council, kind: str, object_id: int,
 
     with transaction.atomic():
         if kind == "breach":
-            row = (CaseloadBreach.objects.select_for_update()
+            row = (CaseloadBreach.objects.select_for_update(of=("self",))
                    .filter(council=council, pk=object_id).first())
             if row is None or row.notified_at or not row.escalated_on or row.resolved_on:
                 return 0
             programme, roles, stamp = row.programme, list(row.escalated_to), "notified_at"
         elif kind == "ceiling":
-            row = (AsyeProgramme.objects.select_for_update()
+            row = (AsyeProgramme.objects.select_for_update(of=("self",))
                    .filter(council=council, pk=object_id).first())
             if row is None or row.ceiling_notified_at or not row.ceiling_escalated_on:
                 return 0
@@ -905,7 +905,7 @@ def cwa_sign(*, actor: Membership, agreement: ComplexWorkAgreement, on: dt.date
     with transaction.atomic():
         programme = _lock(agreement.programme)
         _open(programme)
-        cwa = ComplexWorkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        cwa = ComplexWorkAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
         if cwa.ended_on:
             raise ValidationError("This agreement has ended.")
         parties = cwa_parties(programme)
@@ -957,7 +957,7 @@ def study_day_approve(*, actor: Membership, study_day: StudyDay, on: dt.date) ->
         prog = programme_rules(programme)
         approver = prog.study_days.approver_role if prog and prog.study_days else None
         _require(actor, programme, (approver or Role.LINE_MANAGER,), "agree study days")
-        day = StudyDay.objects.select_for_update().get(pk=study_day.pk)
+        day = StudyDay.objects.select_for_update(of=("self",)).get(pk=study_day.pk)
         if day.approved_on:
             raise ValidationError("This study day is already agreed.")
         day.approved_by, day.approved_on = actor.user, on
@@ -1081,7 +1081,7 @@ def final_report_sign(*, actor: Membership, report: FinalReport, on: dt.date) ->
     council's panel or moderation process."""
     with transaction.atomic():
         programme = _lock(report.programme)
-        report = FinalReport.objects.select_for_update().get(pk=report.pk)
+        report = FinalReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         if not (ASSESSOR_ROLES & acting_roles(actor, programme)):
             raise PermissionDenied("Only an assessor or the ASYE lead signs the final report.")
         if actor.user_id == report.submitted_by_id:
