@@ -22,7 +22,6 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
-    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -977,7 +976,6 @@ class RulePack(Node):
     allocation_matrix: AllocationMatrix | None = None
     roles: list[Role] = Field(default_factory=list)  # extra council-specific role slugs
 
-    _compiled: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> RulePack:
